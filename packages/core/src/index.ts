@@ -1,0 +1,29 @@
+export { S3_ERRORS, S3Error, isS3Error, type S3ErrorCode } from './errors/s3-errors.js';
+export { STS_ERRORS, StsError, isStsError, type StsErrorCode } from './errors/sts-errors.js';
+export { ANONYMOUS, KEYLESS_ACCOUNT_ID, type Principal } from './principal.js';
+export type {
+  CredentialStore,
+  UserRecord,
+  PolicyRecord,
+  IssueTemporaryInput,
+  SessionRecord,
+  TemporaryCredentials,
+  SessionFilter,
+} from './credential-store.js';
+export type {
+  ObjectStore,
+  BucketInfo,
+  ObjectInfo,
+  ObjectHeaders,
+  ObjectWriteInput,
+  ByteRange,
+  ChecksumAlgorithm,
+  ChecksumMap,
+  ListObjectsOptions,
+  ListObjectsResult,
+  MultipartUploadInfo,
+  PartInfo,
+  ListPartsResult,
+  ListUploadsOptions,
+  ListUploadsResult,
+} from './object-store.js';
