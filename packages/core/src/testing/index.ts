@@ -1,1 +1,3 @@
-export {};
+export { objectStoreContract, type ContractContext } from './object-store-contract.js';
+export type { ObjectStoreFactory } from './contract-helpers.js';
+export { credentialStoreContract, type CredentialStoreFixture } from './credential-store-contract.js';
