@@ -1,0 +1,98 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ANONYMOUS, KEYLESS_ACCOUNT_ID, S3Error, type CredentialStore, type Principal, type SessionRecord, type UserRecord } from '@keyless/core';
+import { verifyRequest, type SignedRequest, type SigningKeyCache, type VerifiedAuth } from '@keyless/sigv4';
+
+/** What authentication needs; built by `server`. */
+export interface AuthenticatorDeps {
+  credentials: CredentialStore;
+  root: { accessKey: string; secretKey: string };
+  region: string;
+  now: () => Date;
+  keyCache?: SigningKeyCache;
+}
+
+/** The caller of a request and the verified signature (absent for anonymous requests). */
+export interface Authenticated {
+  principal: Principal;
+  auth?: VerifiedAuth;
+}
+
+/** True when two strings are equal, compared in constant time. */
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Verifies a request's SigV4 signature against root, a static user or an STS session, and builds
+ * the Principal. Sessions need `x-amz-security-token` (header, or query for presigned URLs)
+ * matching the stored hash: expired -> ExpiredToken, wrong -> InvalidToken, missing ->
+ * AccessDenied, unknown key -> InvalidAccessKeyId (AWS's codes).
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html
+ */
+export async function authenticate(req: SignedRequest, deps: AuthenticatorDeps, service = 's3', payloadHash?: string): Promise<Authenticated> {
+  let user: UserRecord | undefined;
+  let session: SessionRecord | undefined;
+  const now = deps.now();
+  const auth = await verifyRequest(req, {
+    service,
+    region: deps.region,
+    now,
+    keyCache: deps.keyCache,
+    payloadHash,
+    lookupSecret: async (accessKey) => {
+      if (safeEqual(accessKey, deps.root.accessKey)) return deps.root.secretKey;
+      if (accessKey.startsWith('ASIA')) {
+        session = await deps.credentials.getSession(accessKey);
+        if (session && session.expiresAt.getTime() <= now.getTime()) throw new S3Error('ExpiredToken', undefined, { 'X-Amz-Expires': session.expiresAt.toISOString() });
+        return session?.secretKey;
+      }
+      user = await deps.credentials.getUser(accessKey);
+      return user?.secretKey;
+    },
+  });
+  if (!auth) return { principal: ANONYMOUS };
+  if (session) {
+    if (auth.securityToken === undefined) throw new S3Error('AccessDenied', 'Temporary credentials require the x-amz-security-token header or X-Amz-Security-Token parameter.');
+    const hash = createHash('sha256').update(auth.securityToken).digest('hex');
+    if (!safeEqual(hash, session.sessionTokenHash)) throw new S3Error('InvalidToken');
+    return { auth, principal: sessionPrincipal(session) };
+  }
+  if (auth.securityToken !== undefined) throw new S3Error('InvalidToken', 'A security token was sent with long-term credentials.');
+  if (user) return { auth, principal: userPrincipal(user) };
+  return { auth, principal: rootPrincipal(deps.root.accessKey) };
+}
+
+/** The root principal: every action on every resource. */
+export function rootPrincipal(accessKey: string): Principal {
+  return { type: 'root', accessKeyId: accessKey, userName: 'root', userId: KEYLESS_ACCOUNT_ID, arn: `arn:aws:iam::${KEYLESS_ACCOUNT_ID}:root`, policies: [], tags: {} };
+}
+
+/** A static user's principal; the user name is its access key (the CLI creates users by key). */
+export function userPrincipal(user: UserRecord): Principal {
+  return {
+    type: 'user',
+    accessKeyId: user.accessKey,
+    userName: user.accessKey,
+    userId: user.accessKey,
+    arn: `arn:aws:iam::${KEYLESS_ACCOUNT_ID}:user/${user.accessKey}`,
+    policies: user.policies,
+    tags: {},
+  };
+}
+
+/** An STS session's principal: an assumed role named after the parent identity, as AWS shapes it. */
+export function sessionPrincipal(session: SessionRecord): Principal {
+  return {
+    type: 'session',
+    accessKeyId: session.accessKey,
+    userName: session.parent,
+    userId: `${session.accessKey}:${session.parent}`,
+    arn: `arn:aws:sts::${KEYLESS_ACCOUNT_ID}:assumed-role/keyless/${session.parent}`,
+    policies: session.policies,
+    sessionPolicy: session.sessionPolicy,
+    tags: session.tags,
+  };
+}

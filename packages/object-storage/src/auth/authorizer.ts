@@ -1,0 +1,87 @@
+import { S3Error, type CredentialStore, type ObjectStore, type Principal } from '@keyless/core';
+import { builtinPolicies, evaluate, PolicyCache, type Decision, type Policy } from '@keyless/policy-engine';
+import { POLICY_CONFIG } from '../handlers/policy-handlers.js';
+
+/** One authorization question. */
+export interface AuthzRequest {
+  principal: Principal;
+  action: string;
+  bucket?: string;
+  key?: string;
+  /** Condition keys of the request (aws:SourceIp, s3:prefix, ...). */
+  keys: Record<string, string | string[] | undefined>;
+}
+
+/** Where denied decisions are explained: the operator's log, never the client. */
+export type AuthzLog = (event: Record<string, unknown>) => void;
+
+/**
+ * Evaluates identity, session and bucket policies for a request. Root is always allowed. Parsed
+ * policies are cached by text, so an edited policy (CLI) takes effect on the next request.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
+export class Authorizer {
+  private readonly cache = new PolicyCache();
+  private readonly builtins = builtinPolicies();
+
+  constructor(private readonly deps: { credentials: CredentialStore; store: ObjectStore; log: AuthzLog }) {}
+
+  /** The resource ARN S3 uses for a bucket or object (or every resource for service-level calls). */
+  static resourceArn(bucket?: string, key?: string): string {
+    if (bucket === undefined) return 'arn:aws:s3:::*';
+    return key === undefined ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${key}`;
+  }
+
+  /** Evaluates and returns the decision. */
+  async decide(req: AuthzRequest): Promise<Decision> {
+    if (req.principal.type === 'root') return { effect: 'Allow', reason: 'root' };
+    const identity = await this.namedPolicies(req.principal.policies);
+    const session = req.principal.sessionPolicy !== undefined
+      ? [{ name: 'session-policy', policy: this.cache.get(`session:${req.principal.accessKeyId}`, req.principal.sessionPolicy) }]
+      : undefined;
+    let resource: { name: string; policy: Policy } | undefined;
+    if (req.bucket !== undefined) {
+      const text = await this.deps.store.getBucketConfig(req.bucket, POLICY_CONFIG).catch(() => undefined);
+      if (text !== undefined) resource = { name: `bucket-policy:${req.bucket}`, policy: this.cache.get(`bucket:${req.bucket}`, text, { kind: 'resource' }) };
+    }
+    return evaluate({
+      identity,
+      session,
+      resource,
+      ctx: {
+        action: req.action,
+        resource: Authorizer.resourceArn(req.bucket, req.key),
+        principal: { arn: req.principal.arn, type: req.principal.type },
+        keys: req.keys,
+      },
+    });
+  }
+
+  /** Throws AccessDenied (and logs why) unless the request is allowed. */
+  async authorize(req: AuthzRequest, requestId: string): Promise<void> {
+    const decision = await this.decide(req);
+    if (decision.effect === 'Allow') return;
+    this.deps.log({
+      msg: 'access denied',
+      requestId,
+      principal: req.principal.arn,
+      action: req.action,
+      resource: Authorizer.resourceArn(req.bucket, req.key),
+      policies: req.principal.policies,
+      reason: decision.reason,
+      statement: decision.statement,
+    });
+    throw new S3Error('AccessDenied');
+  }
+
+  private async namedPolicies(names: readonly string[]): Promise<{ name: string; policy: Policy }[]> {
+    const out: { name: string; policy: Policy }[] = [];
+    for (const name of names) {
+      const text = this.builtins[name] ?? (await this.deps.credentials.getPolicy(name))?.document;
+      // A policy that was removed grants nothing (and the session keeps working for what remains).
+      if (text !== undefined) out.push({ name, policy: this.cache.get(`policy:${name}`, text) });
+    }
+    return out;
+  }
+}

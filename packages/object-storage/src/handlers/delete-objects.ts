@@ -1,0 +1,42 @@
+import { S3Error, isS3Error } from '@keyless/core';
+import { bucketOf } from '../http/s3-request.js';
+import { readSmallBody } from '../http/payload.js';
+import { validateObjectKey } from '../validation/object-key.js';
+import { asArray, asText, MAX_XML_BYTES, S3_XMLNS } from '../xml/xml-codec.js';
+import type { Handler } from './handler-deps.js';
+
+/** S3 deletes at most 1000 keys per request. */
+const MAX_KEYS = 1000;
+
+/**
+ * DeleteObjects: each key is authorized (s3:DeleteObject) and deleted on its own; failures are
+ * reported per key, and quiet mode reports only failures.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+ */
+export const deleteObjects: Handler = async (req, deps) => {
+  const bucket = bucketOf(req);
+  const body = await readSmallBody(req, MAX_XML_BYTES);
+  const doc = deps.xml.parse(body.toString('utf8'), 'Delete');
+  const quiet = (asText(doc.Quiet) ?? 'false').trim().toLowerCase() === 'true';
+  const objects = asArray(doc.Object as Record<string, unknown> | Record<string, unknown>[] | undefined);
+  if (objects.length === 0 || objects.length > MAX_KEYS) throw new S3Error('MalformedXML');
+  if (!(await deps.store.getBucket(bucket))) throw new S3Error('NoSuchBucket', undefined, { BucketName: bucket });
+  const deleted: { Key: string }[] = [];
+  const errors: { Key: string; Code: string; Message: string }[] = [];
+  for (const o of objects) {
+    const key = asText(o.Key);
+    if (key === undefined) throw new S3Error('MalformedXML');
+    try {
+      const version = asText(o.VersionId);
+      if (version !== undefined && version !== 'null') throw new S3Error('NotImplemented', 'Deleting a specific version is not implemented yet.');
+      validateObjectKey(key);
+      await deps.authorize(req, 's3:DeleteObject', bucket, key);
+      await deps.store.deleteObject(bucket, key);
+      if (!quiet) deleted.push({ Key: key });
+    } catch (err) {
+      if (!isS3Error(err) || err.status >= 500) throw err;
+      errors.push({ Key: key, Code: err.code, Message: err.message });
+    }
+  }
+  return { body: { xml: { DeleteResult: { '@_xmlns': S3_XMLNS, Deleted: deleted, Error: errors } } } };
+};

@@ -1,0 +1,203 @@
+import { S3Error, type ChecksumAlgorithm } from '@keyless/core';
+import { bucketOf, header, keyOf, type S3Request } from '../http/s3-request.js';
+import { openPayload, readSmallBody, MAX_PUT_SIZE } from '../http/payload.js';
+import { objectHeadersFrom, refuseUnsupportedWriteHeaders, storageClassFrom, userMetadataFrom, xmlDate } from '../http/object-metadata.js';
+import { asArray, asText, S3_XMLNS } from '../xml/xml-codec.js';
+import { openCopySource } from './object-handlers.js';
+import { encodeIfUrl, parseEncodingType, parseMaxKeys } from './list-params.js';
+import type { Handler } from './handler-deps.js';
+
+const CHECKSUM_ALGORITHMS = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
+
+/** S3 allows part numbers 1..10000. */
+function partNumberOf(req: S3Request): number {
+  const raw = req.query.get('partNumber') ?? '';
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 10000) {
+    throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber', ArgumentValue: raw });
+  }
+  return n;
+}
+
+function uploadIdOf(req: S3Request): string {
+  return req.query.get('uploadId') ?? '';
+}
+
+/** @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html */
+export const createMultipartUpload: Handler = async (req, deps) => {
+  refuseUnsupportedWriteHeaders(req.headers);
+  const alg = header(req, 'x-amz-checksum-algorithm')?.toUpperCase();
+  if (alg !== undefined && !CHECKSUM_ALGORITHMS.has(alg)) {
+    throw new S3Error('InvalidRequest', 'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
+  }
+  const upload = await deps.store.createMultipartUpload({
+    bucket: bucketOf(req),
+    key: keyOf(req),
+    headers: objectHeadersFrom(req.headers, header(req, 'content-encoding')),
+    userMetadata: userMetadataFrom(req.headers),
+    storageClass: storageClassFrom(req.headers),
+    checksumAlgorithm: alg as ChecksumAlgorithm | undefined,
+  });
+  return {
+    headers: { 'x-amz-checksum-algorithm': upload.checksumAlgorithm },
+    body: { xml: { InitiateMultipartUploadResult: { '@_xmlns': S3_XMLNS, Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId } } },
+  };
+};
+
+/** @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html */
+export const uploadPart: Handler = async (req, deps) => {
+  const partNumber = partNumberOf(req);
+  const bucket = bucketOf(req);
+  const key = keyOf(req);
+  await deps.store.getMultipartUpload(bucket, key, uploadIdOf(req));
+  const payload = openPayload(req, MAX_PUT_SIZE);
+  const part = await deps.store.uploadPart({ bucket, key, uploadId: uploadIdOf(req), partNumber, body: payload.body, finalize: payload.finalize });
+  const headers: Record<string, string> = { ETag: `"${part.etag}"` };
+  for (const [alg, v] of Object.entries(part.checksums)) if (v) headers[`x-amz-checksum-${alg.toLowerCase()}`] = v;
+  return { headers };
+};
+
+/**
+ * UploadPartCopy, optionally with `x-amz-copy-source-range: bytes=first-last` (both inclusive and
+ * inside the source). @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html
+ */
+export const uploadPartCopy: Handler = async (req, deps) => {
+  const partNumber = partNumberOf(req);
+  const bucket = bucketOf(req);
+  const key = keyOf(req);
+  await deps.store.getMultipartUpload(bucket, key, uploadIdOf(req));
+  const rangeHeader = header(req, 'x-amz-copy-source-range');
+  const { body } = await openCopySource(req, deps, (info) => {
+    if (rangeHeader === undefined) {
+      if (info.size > MAX_PUT_SIZE) throw new S3Error('InvalidRequest', 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
+      return undefined;
+    }
+    const m = /^bytes=(\d+)-(\d+)$/.exec(rangeHeader);
+    if (!m) throw new S3Error('InvalidArgument', 'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: rangeHeader });
+    const start = Number(m[1]);
+    const end = Number(m[2]);
+    if (end < start || end >= info.size) throw new S3Error('InvalidRange', undefined, { RangeRequested: rangeHeader, ActualObjectSize: String(info.size) });
+    return { start, end };
+  });
+  const part = await deps.store.uploadPart({ bucket, key, uploadId: uploadIdOf(req), partNumber, body });
+  return { body: { xml: { CopyPartResult: { '@_xmlns': S3_XMLNS, LastModified: xmlDate(part.lastModified), ETag: `"${part.etag}"` } } } };
+};
+
+/** S3 allows at most 10,000 parts; a larger list is refused before any work. */
+const MAX_PARTS = 10000;
+
+/** @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html */
+export const completeMultipartUpload: Handler = async (req, deps) => {
+  const bucket = bucketOf(req);
+  const key = keyOf(req);
+  const body = await readSmallBody(req, 2 * 1024 * 1024);
+  const doc = deps.xml.parse(body.toString('utf8'), 'CompleteMultipartUpload');
+  const rawParts = asArray(doc.Part as Record<string, unknown> | Record<string, unknown>[] | undefined);
+  if (rawParts.length === 0) throw new S3Error('MalformedXML');
+  if (rawParts.length > MAX_PARTS) throw new S3Error('InvalidRequest', `You have attempted to complete a multipart upload with more than ${MAX_PARTS} parts.`);
+  const parts = rawParts.map((p) => {
+    const n = asText(p.PartNumber) ?? '';
+    const etag = asText(p.ETag);
+    if (!/^\d+$/.test(n) || etag === undefined) throw new S3Error('MalformedXML');
+    return { partNumber: Number(n), etag: etag.replace(/^"(.*)"$/, '$1') };
+  });
+  const info = await deps.store.completeMultipartUpload({ bucket, key, uploadId: uploadIdOf(req), parts });
+  return {
+    body: {
+      xml: {
+        CompleteMultipartUploadResult: {
+          '@_xmlns': S3_XMLNS,
+          Location: `/${bucket}/${encodeURIComponent(key)}`,
+          Bucket: bucket,
+          Key: key,
+          ETag: `"${info.etag}"`,
+        },
+      },
+    },
+  };
+};
+
+/** @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html */
+export const abortMultipartUpload: Handler = async (req, deps) => {
+  await deps.store.abortMultipartUpload(bucketOf(req), keyOf(req), uploadIdOf(req));
+  return { status: 204 };
+};
+
+/** @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html */
+export const listParts: Handler = async (req, deps) => {
+  const maxParts = parseMaxKeys(req.query.get('max-parts'), 'max-parts');
+  const markerRaw = req.query.get('part-number-marker');
+  if (markerRaw !== null && !/^\d+$/.test(markerRaw)) throw new S3Error('InvalidArgument', 'Provided part-number-marker not an integer or within integer range', { ArgumentName: 'part-number-marker' });
+  const marker = markerRaw === null ? undefined : Number(markerRaw);
+  const res = await deps.store.listParts(bucketOf(req), keyOf(req), uploadIdOf(req), { partNumberMarker: marker, maxParts });
+  const owner = { ID: deps.owner.id, DisplayName: deps.owner.displayName };
+  return {
+    body: {
+      xml: {
+        ListPartsResult: {
+          '@_xmlns': S3_XMLNS,
+          Bucket: res.upload.bucket,
+          Key: res.upload.key,
+          UploadId: res.upload.uploadId,
+          Initiator: owner,
+          Owner: owner,
+          StorageClass: res.upload.storageClass,
+          PartNumberMarker: marker ?? 0,
+          NextPartNumberMarker: res.nextPartNumberMarker,
+          MaxParts: maxParts,
+          IsTruncated: res.isTruncated,
+          ChecksumAlgorithm: res.upload.checksumAlgorithm,
+          Part: res.parts.map((p) => ({
+            PartNumber: p.partNumber,
+            LastModified: xmlDate(p.lastModified),
+            ETag: `"${p.etag}"`,
+            Size: p.size,
+            ...Object.fromEntries(Object.entries(p.checksums).map(([a, v]) => [`Checksum${a}`, v])),
+          })),
+        },
+      },
+    },
+  };
+};
+
+/** @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html */
+export const listMultipartUploads: Handler = async (req, deps) => {
+  const encoding = parseEncodingType(req.query.get('encoding-type'));
+  const maxUploads = parseMaxKeys(req.query.get('max-uploads'), 'max-uploads');
+  const prefix = req.query.get('prefix') ?? undefined;
+  const delimiter = req.query.get('delimiter') || undefined;
+  const keyMarker = req.query.get('key-marker') || undefined;
+  const uploadIdMarker = req.query.get('upload-id-marker') || undefined;
+  const res = await deps.store.listMultipartUploads(bucketOf(req), { prefix, delimiter, keyMarker, uploadIdMarker, maxUploads });
+  const enc = (s: string | undefined) => encodeIfUrl(s, encoding);
+  const owner = { ID: deps.owner.id, DisplayName: deps.owner.displayName };
+  return {
+    body: {
+      xml: {
+        ListMultipartUploadsResult: {
+          '@_xmlns': S3_XMLNS,
+          Bucket: bucketOf(req),
+          KeyMarker: enc(keyMarker) ?? '',
+          UploadIdMarker: uploadIdMarker ?? '',
+          NextKeyMarker: enc(res.nextKeyMarker),
+          NextUploadIdMarker: res.nextUploadIdMarker,
+          Delimiter: enc(delimiter),
+          Prefix: enc(prefix),
+          EncodingType: encoding,
+          MaxUploads: maxUploads,
+          IsTruncated: res.isTruncated,
+          Upload: res.uploads.map((u) => ({
+            Key: enc(u.key),
+            UploadId: u.uploadId,
+            Initiator: owner,
+            Owner: owner,
+            StorageClass: u.storageClass,
+            Initiated: xmlDate(u.initiated),
+            ChecksumAlgorithm: u.checksumAlgorithm,
+          })),
+          CommonPrefixes: res.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
+        },
+      },
+    },
+  };
+};

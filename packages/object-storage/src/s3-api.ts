@@ -1,0 +1,96 @@
+import { isS3Error, S3Error, type CredentialStore, type ObjectStore } from '@keyless/core';
+import type { SigningKeyCache } from '@keyless/sigv4';
+import { authenticate } from './auth/authenticate.js';
+import { Authorizer, type AuthzLog } from './auth/authorizer.js';
+import { conditionKeys } from './auth/condition-keys.js';
+import { HANDLERS, type HandlerDeps, type Owner } from './handlers/index.js';
+import { parseAddress } from './http/addressing.js';
+import { ResponseRenderer } from './http/render-response.js';
+import type { S3HttpRequest, S3HttpResponse } from './http/s3-http.js';
+import type { S3Request } from './http/s3-request.js';
+import type { ImplementedOperation } from './operations.js';
+import { resolveOperation } from './resolve-operation.js';
+import { validateBucketName } from './validation/bucket-name.js';
+import { validateObjectKey } from './validation/object-key.js';
+import { XmlCodec } from './xml/xml-codec.js';
+import { parsePolicy, PolicyError } from '@keyless/policy-engine';
+
+/** Everything the S3 API needs; `server` chooses the implementations. */
+export interface S3ApiDeps {
+  store: ObjectStore;
+  credentials: CredentialStore;
+  root: { accessKey: string; secretKey: string };
+  region: string;
+  /** Virtual-hosted-style addressing: `bucket.DOMAIN`. */
+  domain?: string;
+  owner: Owner;
+  now: () => Date;
+  log: AuthzLog;
+  keyCache?: SigningKeyCache;
+}
+
+/**
+ * The S3 request pipeline: address -> operation -> authenticate -> authorize -> handler -> render.
+ * `handle` never throws: every failure becomes S3's XML error document.
+ */
+export class S3Api {
+  private readonly xml = new XmlCodec();
+  private readonly renderer = new ResponseRenderer(this.xml);
+  private readonly authorizer: Authorizer;
+  private readonly handlerDeps: HandlerDeps;
+
+  constructor(private readonly deps: S3ApiDeps) {
+    this.authorizer = new Authorizer({ credentials: deps.credentials, store: deps.store, log: deps.log });
+    this.handlerDeps = {
+      store: deps.store,
+      xml: this.xml,
+      region: deps.region,
+      owner: deps.owner,
+      authorize: (req, action, bucket, key) => this.check(req, action, bucket, key),
+      validateBucketPolicy: (json) => {
+        try {
+          parsePolicy(json, { kind: 'resource' });
+        } catch (err) {
+          if (err instanceof PolicyError) throw new S3Error('MalformedPolicy', err.message);
+          throw new S3Error('MalformedPolicy', 'Policies must be valid JSON.');
+        }
+      },
+    };
+  }
+
+  async handle(req: S3HttpRequest): Promise<S3HttpResponse> {
+    let resource = req.rawPath;
+    let operation: string | undefined;
+    try {
+      const { bucket, key } = parseAddress(req.headers.host, req.rawPath, this.deps.domain);
+      resource = bucket === undefined ? '/' : key === undefined ? `/${bucket}` : `/${bucket}/${key}`;
+      const query = new URLSearchParams(req.rawQuery);
+      const op = resolveOperation(req.method, bucket, key, query, req.headers);
+      operation = op.name;
+      if (bucket !== undefined && op.name !== 'CreateBucket') validateBucketName(bucket);
+      if (op.key !== undefined) validateObjectKey(op.key);
+      const { principal, auth } = await authenticate(
+        { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, rawHeaders: req.rawHeaders },
+        { credentials: this.deps.credentials, root: this.deps.root, region: this.deps.region, now: this.deps.now, keyCache: this.deps.keyCache },
+      );
+      const s3req: S3Request = {
+        op, method: req.method, query, headers: req.headers, principal, auth, requestId: req.requestId, sourceIp: req.sourceIp, secure: req.secure, rawBody: req.body,
+      };
+      await this.check(s3req, op.spec.action, bucket, op.key);
+      if (!op.spec.implemented) throw new S3Error('NotImplemented', `${op.name} is not implemented.`);
+      const handler = HANDLERS[op.name as ImplementedOperation];
+      const res = await handler(s3req, this.handlerDeps);
+      return { ...this.renderer.render(res, req.method, req.requestId), operation };
+    } catch (err) {
+      if (!isS3Error(err)) this.deps.log({ msg: 'internal error', requestId: req.requestId, error: err instanceof Error ? err.stack : String(err) });
+      // An unread request body would otherwise keep the socket busy; drain it without storing.
+      if (!req.body.readableEnded) req.body.resume();
+      return { ...this.renderer.renderError(err, req.method, req.requestId, resource), operation };
+    }
+  }
+
+  private async check(req: S3Request, action: string, bucket?: string, key?: string): Promise<void> {
+    const keys = conditionKeys({ principal: req.principal, auth: req.auth, headers: req.headers, query: req.query, sourceIp: req.sourceIp, secure: req.secure, now: this.deps.now() });
+    await this.authorizer.authorize({ principal: req.principal, action, bucket, key, keys }, req.requestId);
+  }
+}

@@ -1,0 +1,2 @@
+export { FsObjectStore, type FsObjectStoreOptions } from './fs-object-store.js';
+export type { BlobStoreFaults } from './blob-store.js';

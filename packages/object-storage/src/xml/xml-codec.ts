@@ -1,0 +1,88 @@
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { S3Error } from '@keyless/core';
+
+/** The namespace of every S3 response document. */
+export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+/** Largest XML request body we read (AWS caps DeleteObjects at 1000 keys; 1 MiB is ample). */
+export const MAX_XML_BYTES = 1024 * 1024;
+
+/**
+ * Renders and parses S3 XML documents. The parser is configured for hostile input: no DOCTYPE (so no
+ * entity expansion), values kept verbatim (keys may have leading spaces or look like numbers),
+ * and a nesting-depth limit.
+ */
+export class XmlCodec {
+  private readonly builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });
+  private readonly parser = new XMLParser({
+    processEntities: true,
+    htmlEntities: true,
+    trimValues: false,
+    parseTagValue: false,
+    ignoreDeclaration: true,
+    ignoreAttributes: true,
+    removeNSPrefix: true,
+  });
+
+  /** `{Root: {...}}` -> an XML document with the declaration. `undefined` fields are omitted. */
+  render(doc: Record<string, unknown>): string {
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + this.builder.build(doc);
+  }
+
+  /**
+   * Parses a request body. Throws MalformedXML for anything not well-formed, with a DOCTYPE, or nested
+   * deeper than `maxDepth`; the root element must be `root` when given.
+   */
+  parse(text: string, root?: string, maxDepth = 16): Record<string, unknown> {
+    if (text.trim() === '') throw new S3Error('MalformedXML');
+    if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new S3Error('MalformedXML');
+    if (nestingDepth(text) > maxDepth) throw new S3Error('MalformedXML');
+    if (XMLValidator.validate(text) !== true) throw new S3Error('MalformedXML');
+    let doc: Record<string, unknown>;
+    try {
+      doc = this.parser.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new S3Error('MalformedXML');
+    }
+    if (root !== undefined) {
+      const body = doc[root];
+      if (body === undefined) throw new S3Error('MalformedXML');
+      return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    }
+    return doc;
+  }
+}
+
+/** Maximum element nesting, counted cheaply without a parser (so a deep document cannot exhaust the stack). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== 60 /* < */) continue;
+    const next = text[i + 1];
+    if (next === '/') depth--;
+    else if (next !== '?' && next !== '!') {
+      const close = text.indexOf('>', i);
+      if (close < 0) break;
+      if (text[close - 1] !== '/') depth++;
+      if (depth > max) max = depth;
+      i = close;
+    }
+  }
+  return max;
+}
+
+/** Reads an XML field that may be absent, a string, or (for repeated elements) an array. */
+export function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The text of an element parsed from XML ('' for an empty element). */
+export function asText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && '#text' in (value as object)) return String((value as Record<string, unknown>)['#text']);
+  if (typeof value === 'object') return '';
+  return String(value);
+}

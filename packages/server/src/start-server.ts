@@ -1,0 +1,138 @@
+import { createServer, type Server } from 'node:https';
+import { mkdirSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { S3Api, FsObjectStore } from '@keyless/object-storage';
+import { SqliteCredentialStore } from '@keyless/credential-store';
+import { builtinPolicies } from '@keyless/policy-engine';
+import { parseMappingFile, TrustStore, type StsDeps } from '@keyless/sts';
+import { SigningKeyCache } from '@keyless/sigv4';
+import { createApp } from './create-app.js';
+import { ensureDevCertificates } from './certs/dev-certificates.js';
+import { resolveRootCredentials, type RootCredentials } from './root-credentials.js';
+import { parseAddress, type ServeOptions } from './serve-options.js';
+import type { Logger } from './logger.js';
+
+/** A running Keyless server. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  root: RootCredentials;
+  /** The CA bundle clients should trust (the dev CA when certificates were generated). */
+  caBundle?: string;
+  clientCa?: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** How often expired STS sessions are purged; they are kept an hour past expiry so clients get ExpiredToken, not InvalidAccessKeyId. */
+const PURGE_INTERVAL_MS = 60_000;
+const PURGE_GRACE_MS = 3600_000;
+
+/**
+ * Builds every dependency (the only place that chooses implementations) and starts the single
+ * HTTPS listener serving S3 and STS.
+ */
+export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  const { host, port } = parseAddress(opts.address);
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const credentials = await SqliteCredentialStore.open({ dataDir, env });
+  const store = await FsObjectStore.open(dataDir);
+  const root = await resolveRootCredentials(credentials, env);
+
+  let certFile = opts.tlsCert;
+  let keyFile = opts.tlsKey;
+  let clientCa = opts.clientCa;
+  let caBundle: string | undefined;
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  if (certFile === undefined) {
+    const dev = await ensureDevCertificates(dataDir, host === '0.0.0.0' || host === '::' ? [] : [host]);
+    certFile = dev.serverCert;
+    keyFile = dev.serverKey;
+    caBundle = dev.caCert;
+    clientCa ??= dev.caCert;
+  }
+  const readClientCa = () => (clientCa ? readFileSync(clientCa, 'utf8') : undefined);
+  const tlsOptions = () => ({
+    cert: readFileSync(certFile as string),
+    key: readFileSync(keyFile as string),
+    // Advertise only the configured client CAs: S3 clients without certificates are unaffected,
+    // browsers are not prompted, and STS callers know which certificate to present.
+    ca: readClientCa(),
+    requestCert: true,
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.2' as const,
+  });
+
+  const builtins = builtinPolicies();
+  const sts: StsDeps = {
+    credentials,
+    trust: clientCa ? TrustStore.fromFile(clientCa) : TrustStore.fromPem(''),
+    mapping: opts.stsMapping ? parseMappingFile(readFileSync(opts.stsMapping, 'utf8')) : undefined,
+    root: { accessKey: root.accessKey, secretKey: root.secretKey },
+    region: opts.region,
+    maxDurationSeconds: opts.stsMaxDuration,
+    now: () => new Date(),
+    policyExists: async (name) => name in builtins || (await credentials.getPolicy(name)) !== undefined,
+    log,
+  };
+  const s3 = new S3Api({
+    store,
+    credentials,
+    root: { accessKey: root.accessKey, secretKey: root.secretKey },
+    region: opts.region,
+    domain: opts.domain,
+    owner: { id: createHash('sha256').update(`keyless:${root.accessKey}`).digest('hex'), displayName: 'keyless' },
+    now: () => new Date(),
+    log,
+    keyCache: new SigningKeyCache(),
+  });
+  const app = createApp({ s3, sts, log });
+  const server = createServer(tlsOptions(), app.callback());
+  // Slow clients must not hold the server: headers within 30 s, and a socket idle for 2 minutes is closed.
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 0;
+  server.timeout = 120_000;
+  server.keepAliveTimeout = 5_000;
+
+  if (clientCa) watchFile(clientCa, { interval: 1000 }, () => {
+    try {
+      server.setSecureContext(tlsOptions());
+    } catch (err) {
+      log({ msg: 'client CA bundle reload failed', error: String(err) });
+    }
+  });
+  const purge = setInterval(() => {
+    credentials.purgeExpired(new Date(Date.now() - PURGE_GRACE_MS)).catch((err) => log({ msg: 'session purge failed', error: String(err) }));
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const actualPort = (server.address() as { port: number }).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    url: `https://${urlHost}:${actualPort}`,
+    port: actualPort,
+    root,
+    caBundle,
+    clientCa,
+    server,
+    async close() {
+      clearInterval(purge);
+      if (clientCa) unwatchFile(clientCa);
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      });
+      await store.close();
+      await credentials.close();
+    },
+  };
+}
