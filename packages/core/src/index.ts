@@ -27,3 +27,4 @@ export type {
   ListUploadsOptions,
   ListUploadsResult,
 } from './object-store.js';
+export { sessionIdentity, CERTIFICATE_ROLE_NAME, type SessionIdentity } from './session-identity.js';

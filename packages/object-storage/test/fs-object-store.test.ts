@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
@@ -153,6 +153,45 @@ describe('FsObjectStore on disk', () => {
     full = false;
     await store.putObject({ bucket: 'b', key: 'k', body: body('after'), headers: {}, userMetadata: {} });
     expect(await text(store, 'b', 'k')).to.equal('after');
+  });
+
+  it('a stream over a large manifest opens parts lazily, keeps them through a delete, then unlinks them', async () => {
+    await store.close();
+    store = await FsObjectStore.open(dir, { eagerOpens: 1 });
+    const big = [Buffer.alloc(5 * 1024 * 1024, 1), Buffer.alloc(5 * 1024 * 1024, 2), Buffer.from('end')];
+    const { uploadId } = await store.createMultipartUpload({ bucket: 'b', key: 'mp', headers: {}, userMetadata: {} });
+    const parts = [];
+    for (const [i, data] of big.entries()) parts.push(await store.uploadPart({ bucket: 'b', key: 'mp', uploadId, partNumber: i + 1, body: body(data) }));
+    await store.completeMultipartUpload({ bucket: 'b', key: 'mp', uploadId, parts });
+    const { body: stream } = await store.openObject('b', 'mp');
+    await store.deleteObject('b', 'mp');
+    await store.putObject({ bucket: 'b', key: 'mp', body: body('new'), headers: {}, userMetadata: {} });
+    // The stream's blobs (one open, two not yet) are pinned: their unlink waits for the reader.
+    expect(await blobFiles(dir)).to.have.length(4);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(Buffer.concat(big))).to.equal(true);
+    // The unlink follows the stream's close asynchronously.
+    for (let i = 0; i < 50 && (await blobFiles(dir)).length > 1; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await blobFiles(dir)).to.have.length(1);
+    expect(await text(store, 'b', 'mp')).to.equal('new');
+  });
+
+  it('refuses to open a damaged meta.db', async () => {
+    await store.close();
+    const db = join(dir, 'meta.db');
+    const bytes = await readFile(db);
+    // Overwrite everything after the header page: the schema and the tables are gone.
+    bytes.fill(0x5a, 4096);
+    await writeFile(db, bytes);
+    await rm(join(dir, 'meta.db-wal'), { force: true });
+    await rm(join(dir, 'meta.db-shm'), { force: true });
+    const err = await rejection(FsObjectStore.open(dir));
+    expect(err).to.be.instanceOf(Error);
+    // afterEach closes `store` and removes `dir`: give it a healthy one.
+    await rm(dir, { recursive: true, force: true });
+    dir = await tempDir();
+    store = await FsObjectStore.open(dir);
   });
 
   it('reopening keeps buckets, configurations, objects, uploads and parts; integrity_check is ok', async () => {

@@ -15,7 +15,7 @@ import { cidrContains, parseCidr, parseIp } from './ip-cidr.js';
 import type { Cidr } from './ip-cidr.js';
 import type { KeyLookup } from './key-lookup.js';
 import { PolicyError } from './policy-error.js';
-import { STAR, compileTemplate, matchTokens, resolveString, resolveTokens } from './template.js';
+import { STAR, compileTemplate, matchTemplate, matchTokens, resolveString, resolveTokens } from './template.js';
 import type { PlainToken, Template } from './template.js';
 
 /** Whether the request value matches at least one policy value; `undefined`: the request value is unparseable. */
@@ -51,10 +51,7 @@ function stringMatcher(spec: OperatorSpec, values: string[], vars: boolean): Val
   if (spec.cmp === 'like') {
     const ts = values.map((v) => compileTemplate(v, true, vars));
     return (v, look) => {
-      for (const t of ts) {
-        const toks = resolveTokens(t, look);
-        if (toks !== undefined && matchTokens(toks, v)) return true;
-      }
+      for (const t of ts) if (matchTemplate(t, v, look)) return true;
       return false;
     };
   }
@@ -117,6 +114,7 @@ function arnMatcher(values: string[], vars: boolean): ValueMatcher {
 
 function typedMatcher(spec: OperatorSpec, values: string[], path: string): ValueMatcher {
   const parse = spec.family === 'Numeric' ? parseNumber : parseDate;
+  const tag = spec.family === 'Numeric' ? 'n:' : 'd:';
   const wants = values.map((s, i) => {
     const n = parse(s);
     if (n === undefined) {
@@ -124,13 +122,15 @@ function typedMatcher(spec: OperatorSpec, values: string[], path: string): Value
     }
     return n;
   });
-  return (v) => {
-    const n = parse(v);
+  return (v, look) => {
+    const n = look.parse(tag, v, parse);
     if (n === undefined) return undefined;
     for (const w of wants) if (compareNumbers(spec.cmp, n, w)) return true;
     return false;
   };
 }
+
+const parseRequestIp = (v: string): ReturnType<typeof parseIp> => parseIp(v.trim());
 
 function ipMatcher(values: string[], path: string): ValueMatcher {
   const cidrs: Cidr[] = values.map((s, i) => {
@@ -138,8 +138,8 @@ function ipMatcher(values: string[], path: string): ValueMatcher {
     if (!c) throw new PolicyError(values.length > 1 ? `${path}[${i}]` : path, `"${s}" is not an IP address or CIDR block`);
     return c;
   });
-  return (v) => {
-    const ip = parseIp(v.trim());
+  return (v, look) => {
+    const ip = look.parse('ip:', v, parseRequestIp);
     if (!ip) return undefined;
     for (const c of cidrs) if (cidrContains(c, ip)) return true;
     return false;

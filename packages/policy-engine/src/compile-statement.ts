@@ -10,19 +10,21 @@ import type { CompiledPrincipal, PrincipalMatch } from './compile-principal.js';
 import type { KeyLookup } from './key-lookup.js';
 import { PolicyError } from './policy-error.js';
 import type { RequestContext } from './request-context.js';
-import { compileTemplate, matchTokens, resolveTokens } from './template.js';
+import { combineToRegExp, compileTemplate, matchTemplate, matchTokens } from './template.js';
 import type { PlainToken, Template } from './template.js';
 
-/** Compiled `Action` / `NotAction`: lower-cased exact names in a set, wildcard patterns as tokens. */
+/** Compiled `Action` / `NotAction`: lower-cased exact names in a set, wildcard patterns in one RegExp. */
 export interface ActionMatcher {
   readonly any: boolean;
   readonly exact: ReadonlySet<string>;
+  readonly re: RegExp | undefined;
   readonly patterns: readonly (readonly PlainToken[])[];
 }
 
-/** Compiled `Resource` / `NotResource`. */
+/** Compiled `Resource` / `NotResource`: simple static patterns in one RegExp, the rest as templates. */
 export interface ResourceMatcher {
   readonly any: boolean;
+  readonly re: RegExp | undefined;
   readonly patterns: readonly Template[];
 }
 
@@ -68,19 +70,26 @@ function compileActions(raw: unknown, path: string): ActionMatcher {
       else exact.add(a.toLowerCase());
     }
   });
-  return { any, exact, patterns };
+  return { any, exact, ...splitPatterns(patterns) };
+}
+
+function splitPatterns(patterns: PlainToken[][]): { re: RegExp | undefined; patterns: (readonly PlainToken[])[] } {
+  const { re, rest } = combineToRegExp(patterns);
+  return { re, patterns: rest };
 }
 
 function compileResources(raw: unknown, path: string, vars: boolean): ResourceMatcher {
   let any = false;
-  const patterns: Template[] = [];
+  const all: Template[] = [];
   strings(raw, path).forEach((r, i) => {
     if (r === '*') any = true;
     else if (!r.startsWith('arn:') || r.split(':').length < 6) {
       throw new PolicyError(Array.isArray(raw) ? `${path}[${i}]` : path, `"${r}" must be in ARN format or "*"`);
-    } else patterns.push(compileTemplate(r, true, vars));
+    } else all.push(compileTemplate(r, true, vars));
   });
-  return { any, patterns };
+  const { re, rest } = combineToRegExp(all.filter((t) => !t.hasVars).map((t) => t.tokens as PlainToken[]));
+  const patterns = [...all.filter((t) => t.hasVars), ...rest.map((tokens) => ({ tokens, hasVars: false, hasWild: true }))];
+  return { any, re, patterns };
 }
 
 /** Compiles `raw` (the statement at `index`, named `path` in errors). */
@@ -127,7 +136,7 @@ export interface MatchInput {
 }
 
 function actionMatches(m: ActionMatcher, action: string): boolean {
-  if (m.any || m.exact.has(action)) return true;
+  if (m.any || m.exact.has(action) || m.re?.test(action)) return true;
   for (const p of m.patterns) if (matchTokens(p, action)) return true;
   return false;
 }
@@ -135,10 +144,8 @@ function actionMatches(m: ActionMatcher, action: string): boolean {
 function resourceMatches(m: ResourceMatcher, input: MatchInput): boolean {
   if (m.any) return true;
   const text = input.universal ?? input.ctx.resource;
-  for (const t of m.patterns) {
-    const toks = resolveTokens(t, input.look); // undefined: a variable without value matches nothing
-    if (toks !== undefined && matchTokens(toks, text)) return true;
-  }
+  if (m.re?.test(text)) return true;
+  for (const t of m.patterns) if (matchTemplate(t, text, input.look)) return true;
   return false;
 }
 

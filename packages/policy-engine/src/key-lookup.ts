@@ -26,6 +26,7 @@ export function accountOf(p: RequestContext['principal']): string | undefined {
 /** Lazily built, lower-cased view of `ctx.keys` plus the keys AWS always supplies. */
 export class KeyLookup {
   private map: Map<string, KeyValues> | undefined;
+  private parsed: Map<string, unknown> | undefined;
 
   constructor(private readonly ctx: RequestContext) {}
 
@@ -33,6 +34,19 @@ export class KeyLookup {
   get(lowerKey: string): KeyValues {
     const map = this.map ?? this.build();
     return map.get(lowerKey);
+  }
+
+  /**
+   * Parses a request value once per evaluation (an address or date is typically tested by several
+   * statements). `kind` separates parsers sharing a value.
+   */
+  parse<T>(kind: string, value: string, parser: (s: string) => T): T {
+    const memo = (this.parsed ??= new Map());
+    const k = kind + value;
+    if (memo.has(k)) return memo.get(k) as T;
+    const out = parser(value);
+    memo.set(k, out);
+    return out;
   }
 
   private build(): Map<string, KeyValues> {

@@ -115,11 +115,41 @@ export function resolveString(t: Template, look: KeyLookup, lower = false): stri
 }
 
 /**
+ * Compiles variable-free patterns with at most one `*` into one anchored RegExp (alternation), or
+ * returns `undefined` if there are none. More stars are left to {@link matchTokens}: a regex with
+ * several `.*` can backtrack polynomially, and a bucket policy is user input.
+ */
+export function combineToRegExp(patterns: readonly (readonly PlainToken[])[]): { re: RegExp | undefined; rest: (readonly PlainToken[])[] } {
+  const alts: string[] = [];
+  const rest: (readonly PlainToken[])[] = [];
+  for (const toks of patterns) {
+    if (toks.filter((t) => t === STAR).length > 1) {
+      rest.push(toks);
+      continue;
+    }
+    alts.push(toks.map((t) => (t === STAR ? '.*' : t === QMARK ? '.' : t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join(''));
+  }
+  return { re: alts.length ? new RegExp(`^(?:${alts.join('|')})$`, 's') : undefined, rest };
+}
+
+/**
  * Glob match over tokens, the classic single-backtrack-point algorithm: a literal token is matched as
  * a run of characters, so this is equivalent to matching character by character. Linear in practice,
  * O(n*m) worst case on a 20 KiB-bounded policy.
  */
 export function matchTokens(toks: readonly PlainToken[], text: string): boolean {
+  return globMatch(toks, text, undefined);
+}
+
+/**
+ * Matches a template against `text`, substituting variables as they are reached (no allocation).
+ * A variable without value makes the pattern match nothing: a successful match visits every token.
+ */
+export function matchTemplate(t: Template, text: string, look: KeyLookup): boolean {
+  return globMatch(t.tokens, text, t.hasVars ? look : undefined);
+}
+
+function globMatch(toks: readonly Token[], text: string, look: KeyLookup | undefined): boolean {
   let ti = 0;
   let pos = 0;
   let starTi = -1;
@@ -127,7 +157,7 @@ export function matchTokens(toks: readonly PlainToken[], text: string): boolean 
   const n = toks.length;
   for (;;) {
     if (ti < n) {
-      const t = toks[ti]!;
+      let t = toks[ti]!;
       if (t === STAR) {
         if (ti === n - 1) return true; // trailing star matches the rest
         starTi = ti++;
@@ -140,10 +170,17 @@ export function matchTokens(toks: readonly PlainToken[], text: string): boolean 
           pos++;
           continue;
         }
-      } else if (text.startsWith(t, pos)) {
-        ti++;
-        pos += t.length;
-        continue;
+      } else {
+        if (typeof t === 'object') {
+          const v = look ? varValue(t, look) : undefined;
+          if (v === undefined) return false;
+          t = v;
+        }
+        if (text.startsWith(t, pos)) {
+          ti++;
+          pos += t.length;
+          continue;
+        }
       }
     } else if (pos === text.length) return true;
     if (starTi < 0 || starPos >= text.length) return false;

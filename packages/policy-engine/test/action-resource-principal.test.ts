@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import { evaluate, parsePolicy } from '../src/index.js';
+import type { RequestContext } from '../src/index.js';
 import { ACCOUNT, ALICE, ctx, decideIdentity, doc } from './helpers.js';
 
 interface MatchCase { name: string; statement: object; action?: string; resource?: string; expected: boolean }
@@ -74,7 +75,7 @@ describe('Principal and NotPrincipal (bucket policies)', () => {
   const BOB = { arn: `arn:aws:iam::${ACCOUNT}:user/bob`, accountId: ACCOUNT, type: 'user' };
   const OTHER = { arn: 'arn:aws:iam::111122223333:user/carol', accountId: '111122223333', type: 'user' };
   const SESSION = { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/reader/sess1`, accountId: ACCOUNT, type: 'session' };
-  const cases: { name: string; principal: unknown; who: typeof ALICE; expected: boolean; not?: boolean }[] = [
+  const cases: { name: string; principal: unknown; who: RequestContext['principal']; expected: boolean; not?: boolean }[] = [
     { name: '"*" matches everyone', principal: '*', who: ALICE, expected: true },
     { name: '{"AWS": "*"} is the same as "*"', principal: { AWS: '*' }, who: OTHER, expected: true },
     { name: 'user ARN matches that user', principal: { AWS: ALICE.arn }, who: ALICE, expected: true },
@@ -82,7 +83,7 @@ describe('Principal and NotPrincipal (bucket policies)', () => {
     { name: 'account id matches every principal of the account', principal: { AWS: ACCOUNT }, who: BOB, expected: true },
     { name: 'account root ARN matches every principal of the account', principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, who: BOB, expected: true },
     { name: 'account id does not match another account', principal: { AWS: ACCOUNT }, who: OTHER, expected: false },
-    { name: 'account taken from the ARN when accountId is absent', principal: { AWS: '111122223333' }, who: { arn: OTHER.arn, type: 'user' } as typeof ALICE, expected: true },
+    { name: 'account taken from the ARN when accountId is absent', principal: { AWS: '111122223333' }, who: { arn: OTHER.arn, type: 'user' }, expected: true },
     { name: 'a list of principals', principal: { AWS: [BOB.arn, ALICE.arn] }, who: ALICE, expected: true },
     { name: 'role ARN matches its sessions', principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/reader` }, who: SESSION, expected: true },
     { name: 'session ARN matches that session', principal: { AWS: SESSION.arn }, who: SESSION, expected: true },

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { evaluate, parsePolicy } from '../src/index.js';
-import type { EvaluateInput, Policy } from '../src/index.js';
+import type { EvaluateInput, Policy, RequestContext } from '../src/index.js';
 import { ACCOUNT, ALICE, ANON, ctx, doc } from './helpers.js';
 
 const id = (...st: object[]): Policy => parsePolicy(doc(...st));
@@ -16,7 +16,7 @@ const DENY_GET = { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3
 const SESSION = { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/cert/alice-session`, accountId: ACCOUNT, type: 'session' };
 const ROOT = { arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, type: 'root' };
 
-interface EvalCase { name: string; input: Omit<EvaluateInput, 'ctx'>; who?: typeof ALICE; effect: 'Allow' | 'Deny'; reason: string }
+interface EvalCase { name: string; input: Omit<EvaluateInput, 'ctx'>; who?: RequestContext['principal']; effect: 'Allow' | 'Deny'; reason: string }
 
 const cases: EvalCase[] = [
   // "Explicit deny" / "implicit deny" in the evaluation-logic page.

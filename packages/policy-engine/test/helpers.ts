@@ -15,8 +15,8 @@ export const DOC = {
 } as const;
 
 export const ACCOUNT = '000000000000';
-export const ALICE = { arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, type: 'user' };
-export const ANON = { arn: '*', type: 'anonymous' };
+export const ALICE: RequestContext['principal'] = { arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, type: 'user' };
+export const ANON: RequestContext['principal'] = { arn: '*', type: 'anonymous' };
 
 /** A request context with sensible defaults. */
 export function ctx(over: Partial<RequestContext> = {}): RequestContext {

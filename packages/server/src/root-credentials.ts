@@ -14,8 +14,9 @@ export interface RootCredentials {
  * for printing once.
  */
 export async function resolveRootCredentials(store: CredentialStore, env: NodeJS.ProcessEnv): Promise<RootCredentials> {
-  const ak = env.KEYLESS_ROOT_ACCESS_KEY;
-  const sk = env.KEYLESS_ROOT_SECRET_KEY;
+  // Empty counts as unset (compose files pass `${VAR:-}`).
+  const ak = env.KEYLESS_ROOT_ACCESS_KEY || undefined;
+  const sk = env.KEYLESS_ROOT_SECRET_KEY || undefined;
   if (ak !== undefined || sk !== undefined) {
     if (!ak || !sk) throw new Error('set both KEYLESS_ROOT_ACCESS_KEY and KEYLESS_ROOT_SECRET_KEY, or neither');
     if (ak.length < 3 || ak.length > 128) throw new Error('KEYLESS_ROOT_ACCESS_KEY must be 3 to 128 characters');

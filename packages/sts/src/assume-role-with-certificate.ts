@@ -1,7 +1,7 @@
 import { StsError } from '@keyless/core';
 import { CERTIFICATE_REJECTIONS } from './certificate-rejections.js';
 import { resolveMapping } from './map-certificate.js';
-import { sessionIdentity } from './session-identity.js';
+import { sessionIdentity } from '@keyless/core';
 import type { StsDeps, StsHttpRequest, StsHttpResponse } from './sts-http.js';
 import { readDuration } from './sts-params.js';
 import { credentialsXml, successResponse } from './sts-xml.js';

@@ -1,7 +1,7 @@
 import { StsError } from '@keyless/core';
 import { parsePolicy } from '@keyless/policy-engine';
 import { authenticateStsCaller } from './authenticate-sts-caller.js';
-import { sessionIdentity } from './session-identity.js';
+import { sessionIdentity } from '@keyless/core';
 import type { StsDeps, StsHttpRequest, StsHttpResponse } from './sts-http.js';
 import { readDuration } from './sts-params.js';
 import { credentialsXml, successResponse } from './sts-xml.js';

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { KEYLESS_ACCOUNT_ID, StsError, isS3Error, type SessionRecord, type UserRecord } from '@keyless/core';
 import { verifyRequest } from '@keyless/sigv4';
-import { sessionIdentity } from './session-identity.js';
+import { sessionIdentity } from '@keyless/core';
 import type { StsDeps, StsHttpRequest } from './sts-http.js';
 
 /** Who signed an STS request. */

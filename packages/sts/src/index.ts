@@ -14,7 +14,7 @@ export { CERTIFICATE_REJECTIONS, type CertificateRejection } from './certificate
 export { parseMappingFile, type CertificateMapping, type MappingRule, type AuthorityLimit } from './certificate-mapping.js';
 export { mapCertificate, type CertificateGrant } from './map-certificate.js';
 export { certificateTags, CERTIFICATE_TAG_NAMES } from './principal-tags.js';
-export { sessionIdentity, CERTIFICATE_ROLE_NAME, type SessionIdentity } from './session-identity.js';
+export { sessionIdentity, CERTIFICATE_ROLE_NAME, type SessionIdentity } from '@keyless/core';
 export { ROOT_SESSION_POLICIES } from './assume-role.js';
 export { STS_XMLNS } from './sts-xml.js';
 export { credentialProcessOutput } from './credential-process-output.js';

@@ -10,9 +10,7 @@ export const MAX_INTERMEDIATES = 10;
 
 /** An {@link StsError} whose message is a stable {@link CERTIFICATE_REJECTIONS} reason. */
 export function rejection(reason: CertificateRejection, code: StsErrorCode = 'InvalidCertificate'): StsError {
-  const err = new StsError(code, CERTIFICATE_REJECTIONS[reason]);
-  (err as StsError & { reason?: CertificateRejection }).reason = reason;
-  return err;
+  return new StsError(code, CERTIFICATE_REJECTIONS[reason]);
 }
 
 /**

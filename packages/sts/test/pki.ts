@@ -34,7 +34,7 @@ function nextSerial(): string {
 }
 
 async function finish(cert: x509.X509Certificate, keys: CryptoKeyPair): Promise<Issued> {
-  return { cert, keys, der: Buffer.from(cert.rawData), pem: cert.toString('pem') };
+  return { cert, keys, der: Buffer.from(cert.rawData), pem: `${cert.toString('pem')}\n` };
 }
 
 /** A CA: self-signed when `issuer` is absent. */

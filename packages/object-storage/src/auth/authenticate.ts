@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ANONYMOUS, KEYLESS_ACCOUNT_ID, S3Error, type CredentialStore, type Principal, type SessionRecord, type UserRecord } from '@keyless/core';
+import { ANONYMOUS, KEYLESS_ACCOUNT_ID, S3Error, sessionIdentity, type CredentialStore, type Principal, type SessionRecord, type UserRecord } from '@keyless/core';
 import { verifyRequest, type SignedRequest, type SigningKeyCache, type VerifiedAuth } from '@keyless/sigv4';
 
 /** What authentication needs; built by `server`. */
@@ -83,14 +83,15 @@ export function userPrincipal(user: UserRecord): Principal {
   };
 }
 
-/** An STS session's principal: an assumed role named after the parent identity, as AWS shapes it. */
+/** An STS session's principal: an assumed role, with the same ARN and user id STS reports. */
 export function sessionPrincipal(session: SessionRecord): Principal {
+  const id = sessionIdentity(session);
   return {
     type: 'session',
     accessKeyId: session.accessKey,
     userName: session.parent,
-    userId: `${session.accessKey}:${session.parent}`,
-    arn: `arn:aws:sts::${KEYLESS_ACCOUNT_ID}:assumed-role/keyless/${session.parent}`,
+    userId: id.userId,
+    arn: id.arn,
     policies: session.policies,
     sessionPolicy: session.sessionPolicy,
     tags: session.tags,

@@ -1,7 +1,7 @@
 import { S3Error, type ChecksumAlgorithm } from '@keyless/core';
 import { bucketOf, header, keyOf, type S3Request } from '../http/s3-request.js';
 import { openPayload, readSmallBody, MAX_PUT_SIZE } from '../http/payload.js';
-import { objectHeadersFrom, refuseUnsupportedWriteHeaders, storageClassFrom, userMetadataFrom, xmlDate } from '../http/object-metadata.js';
+import { storedContentEncoding, objectHeadersFrom, refuseUnsupportedWriteHeaders, storageClassFrom, userMetadataFrom, xmlDate } from '../http/object-metadata.js';
 import { asArray, asText, S3_XMLNS } from '../xml/xml-codec.js';
 import { openCopySource } from './object-handlers.js';
 import { encodeIfUrl, parseEncodingType, parseMaxKeys } from './list-params.js';
@@ -33,7 +33,7 @@ export const createMultipartUpload: Handler = async (req, deps) => {
   const upload = await deps.store.createMultipartUpload({
     bucket: bucketOf(req),
     key: keyOf(req),
-    headers: objectHeadersFrom(req.headers, header(req, 'content-encoding')),
+    headers: objectHeadersFrom(req.headers, storedContentEncoding(header(req, 'content-encoding'))),
     userMetadata: userMetadataFrom(req.headers),
     storageClass: storageClassFrom(req.headers),
     checksumAlgorithm: alg as ChecksumAlgorithm | undefined,

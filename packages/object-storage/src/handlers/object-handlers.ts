@@ -5,7 +5,7 @@ import { checkReadConditions } from '../http/conditions.js';
 import { resolveRange } from '../http/range.js';
 import { parseCopySource } from '../http/copy-source.js';
 import {
-  objectHeadersFrom, objectResponseHeaders, refuseUnsupportedWriteHeaders, storageClassFrom, userMetadataFrom, xmlDate,
+  storedContentEncoding, objectHeadersFrom, objectResponseHeaders, refuseUnsupportedWriteHeaders, storageClassFrom, userMetadataFrom, xmlDate,
 } from '../http/object-metadata.js';
 import { S3_XMLNS } from '../xml/xml-codec.js';
 import type { Handler, HandlerDeps } from './handler-deps.js';
@@ -155,7 +155,7 @@ export const copyObject: Handler = async (req, deps): Promise<S3Response> => {
     bucket,
     key,
     body,
-    headers: replace ? objectHeadersFrom(req.headers, header(req, 'content-encoding')) : info.headers,
+    headers: replace ? objectHeadersFrom(req.headers, storedContentEncoding(header(req, 'content-encoding'))) : info.headers,
     userMetadata: replace ? userMetadataFrom(req.headers) : info.userMetadata,
     storageClass: storageClass ?? info.storageClass,
   });

@@ -27,6 +27,16 @@ export function objectHeadersFrom(headers: IncomingHttpHeaders, contentEncoding:
   };
 }
 
+/**
+ * Content-Encoding as stored: the `aws-chunked` token describes the transfer framing only and is
+ * removed (`gzip,aws-chunked` -> `gzip`), as S3 does.
+ */
+export function storedContentEncoding(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const kept = value.split(',').map((t) => t.trim()).filter((t) => t !== '' && t.toLowerCase() !== 'aws-chunked');
+  return kept.length ? kept.join(',') : undefined;
+}
+
 /** `x-amz-meta-*` headers without the prefix; over 2 KB -> MetadataTooLarge. */
 export function userMetadataFrom(headers: IncomingHttpHeaders): Record<string, string> {
   const meta: Record<string, string> = {};

@@ -1,10 +1,12 @@
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { S3Error } from '@keyless/core';
+import { S3Error, type ByteRange } from '@keyless/core';
+import type { BlobRef } from './metadata-index.js';
 
-/** An inclusive byte range of one open blob file. */
+/** An inclusive byte range of one blob file, opened already or to be opened when reached. */
 export interface BlobSegment {
-  handle: FileHandle;
+  path: string;
+  handle?: FileHandle;
   start: number;
   end: number;
 }
@@ -12,21 +14,22 @@ export interface BlobSegment {
 const CHUNK = 64 * 1024;
 
 /**
- * Streams byte ranges of already-open blob files, in order. The files were opened before the
- * stream was handed out, so a concurrent delete or overwrite (which unlinks after its commit)
- * cannot break it: on POSIX an open descriptor outlives the unlink. The handles are closed when
- * the stream ends or is destroyed; a consumer that abandons the stream must destroy it.
+ * Streams byte ranges of blob files, in order, without buffering the object. The caller keeps the
+ * blobs alive for the stream's lifetime: segments come with descriptors opened before the stream
+ * was handed out (on POSIX an open descriptor outlives an unlink), and the rest are pinned until
+ * `onClose`. Handles are closed and `onClose` runs when the stream ends or is destroyed; a
+ * consumer that abandons the stream must destroy it.
  */
 export class BlobRangeReader extends Readable {
   readonly #segments: BlobSegment[];
-  readonly #handles: FileHandle[];
+  readonly #onClose: () => void;
   #index = 0;
   #position: number;
 
-  constructor(segments: BlobSegment[], handles: FileHandle[]) {
+  constructor(segments: BlobSegment[], onClose: () => void = () => undefined) {
     super({ highWaterMark: CHUNK });
     this.#segments = segments;
-    this.#handles = handles;
+    this.#onClose = onClose;
     this.#position = segments[0]?.start ?? 0;
   }
 
@@ -41,10 +44,14 @@ export class BlobRangeReader extends Readable {
     while (this.#index < this.#segments.length) {
       const segment = this.#segments[this.#index]!;
       if (this.#position > segment.end) {
+        // Done with this blob: release its descriptor now, not at the end of a long object.
+        await segment.handle?.close();
+        segment.handle = undefined;
         this.#index++;
         this.#position = this.#segments[this.#index]?.start ?? 0;
         continue;
       }
+      segment.handle ??= await open(segment.path, 'r');
       const length = Math.min(CHUNK, segment.end - this.#position + 1);
       const buffer = Buffer.allocUnsafe(length);
       const { bytesRead } = await segment.handle.read(buffer, 0, length, this.#position);
@@ -57,9 +64,25 @@ export class BlobRangeReader extends Readable {
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    Promise.all(this.#handles.map((h) => h.close().catch(() => undefined))).then(
-      () => callback(err),
-      () => callback(err),
-    );
+    const handles = this.#segments.flatMap((s) => (s.handle ? [s.handle] : []));
+    for (const segment of this.#segments) segment.handle = undefined;
+    Promise.all(handles.map((h) => h.close().catch(() => undefined))).then(() => {
+      this.#onClose();
+      callback(err);
+    });
   }
+}
+
+/** The parts of `blobs` (laid end to end) covering `range`, as in-blob offsets. */
+export function piecesOf(blobs: readonly BlobRef[], range: ByteRange): { blobId: string; start: number; end: number }[] {
+  const pieces: { blobId: string; start: number; end: number }[] = [];
+  let offset = 0;
+  for (const blob of blobs) {
+    const blobEnd = offset + blob.size - 1;
+    if (blob.size > 0 && blobEnd >= range.start && offset <= range.end) {
+      pieces.push({ blobId: blob.blobId, start: Math.max(range.start, offset) - offset, end: Math.min(range.end, blobEnd) - offset });
+    }
+    offset += blob.size;
+  }
+  return pieces;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@keyless/core';
 import type {
@@ -20,7 +20,8 @@ import type {
   PartInfo,
 } from '@keyless/core';
 import type { Readable } from 'node:stream';
-import { BlobRangeReader, type BlobSegment } from './blob-range-reader.js';
+import { BlobPins } from './blob-pins.js';
+import { BlobRangeReader, piecesOf, type BlobSegment } from './blob-range-reader.js';
 import { BlobStore, type BlobStoreFaults, type WrittenBlob } from './blob-store.js';
 import { MetadataIndex, type BlobRef, type StoredObject } from './metadata-index.js';
 import { multipartEtag, resolveCompletedParts } from './multipart-etag.js';
@@ -29,10 +30,14 @@ import { multipartEtag, resolveCompletedParts } from './multipart-etag.js';
 export interface FsObjectStoreOptions {
   /** Disk fault injection, for tests only. */
   faults?: BlobStoreFaults;
+  /**
+   * How many blob files `openObject` opens before returning (default 16); the other parts of a
+   * large multipart object open as the stream reaches them, to bound descriptors per request.
+   */
+  eagerOpens?: number;
 }
 
-/** How often `openObject` re-reads metadata when a blob vanished between snapshot and open. */
-const OPEN_ATTEMPTS = 5;
+const DEFAULT_EAGER_OPENS = 16;
 
 /**
  * The disk {@link ObjectStore}: metadata in SQLite (`<dataDir>/meta.db`, see {@link MetadataIndex})
@@ -41,20 +46,24 @@ const OPEN_ATTEMPTS = 5;
  * A write streams into a new blob, then commits one metadata transaction (running the caller's
  * precondition inside it); only after the commit are replaced blobs unlinked. So a failed write
  * leaves nothing visible, a reader sees either the old or the new object, and a crash leaves at
- * most orphan blobs, which {@link FsObjectStore.open} sweeps.
+ * most orphan blobs, which {@link FsObjectStore.open} sweeps. A read stream keeps its blobs: it
+ * holds open descriptors, and blobs it has not opened yet are pinned (their unlink waits).
  */
 export class FsObjectStore implements ObjectStore {
   readonly #index: MetadataIndex;
   readonly #blobs: BlobStore;
+  readonly #eagerOpens: number;
+  readonly #pins = new BlobPins();
 
-  private constructor(index: MetadataIndex, blobs: BlobStore) {
+  private constructor(index: MetadataIndex, blobs: BlobStore, eagerOpens: number) {
     this.#index = index;
     this.#blobs = blobs;
+    this.#eagerOpens = eagerOpens;
   }
 
   /**
    * Opens (creating if needed) the store in `dataDir`: clears `tmp/`, migrates and quick-checks
-   * `meta.db`, and deletes orphan blobs left by a crash.
+   * `meta.db` (refusing to start on a damaged database), and deletes orphan blobs left by a crash.
    */
   static async open(dataDir: string, opts: FsObjectStoreOptions = {}): Promise<FsObjectStore> {
     await mkdir(dataDir, { recursive: true });
@@ -62,12 +71,14 @@ export class FsObjectStore implements ObjectStore {
     await blobs.init();
     const index = MetadataIndex.open(join(dataDir, 'meta.db'));
     try {
+      const check = index.quickCheck();
+      if (check.length !== 1 || check[0] !== 'ok') throw new Error(`${join(dataDir, 'meta.db')} is damaged: ${check.slice(0, 5).join('; ')}`);
       await blobs.sweep(index.referencedBlobIds());
     } catch (err) {
       index.close();
       throw err;
     }
-    return new FsObjectStore(index, blobs);
+    return new FsObjectStore(index, blobs, opts.eagerOpens ?? DEFAULT_EAGER_OPENS);
   }
 
   /** `PRAGMA integrity_check` of the metadata database: `['ok']` when healthy. */
@@ -153,27 +164,25 @@ export class FsObjectStore implements ObjectStore {
     key: string,
     select?: (info: ObjectInfo) => ByteRange | undefined,
   ): Promise<{ info: ObjectInfo; range?: ByteRange; body: Readable }> {
-    for (let attempt = 1; ; attempt++) {
-      const object = this.#requireObject(bucket, key);
-      const range = select?.(object.info);
-      const pieces = piecesOf(object.blobs, range ?? { start: 0, end: object.info.size - 1 });
-      const handles: FileHandle[] = [];
-      try {
-        const segments: BlobSegment[] = [];
-        for (const piece of pieces) {
-          const handle = await open(this.#blobs.pathOf(piece.blobId), 'r');
-          handles.push(handle);
-          segments.push({ handle, start: piece.start, end: piece.end });
-        }
-        const body = new BlobRangeReader(segments, handles);
-        return range ? { info: object.info, range, body } : { info: object.info, body };
-      } catch (err) {
-        await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
-        // The object was replaced or deleted between the snapshot and the open: read it again.
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && attempt < OPEN_ATTEMPTS) continue;
-        throw (err as NodeJS.ErrnoException).code === 'ENOENT' ? new S3Error('InternalError') : err;
-      }
+    const object = this.#requireObject(bucket, key);
+    const range = select?.(object.info);
+    const pieces = piecesOf(object.blobs, range ?? { start: 0, end: object.info.size - 1 });
+    // Pin in the same tick as the snapshot: a delete or overwrite committed from now on defers
+    // unlinking these blobs until the stream is closed.
+    const blobIds = pieces.map((p) => p.blobId);
+    this.#pins.pin(blobIds);
+    const segments: BlobSegment[] = pieces.map((p) => ({ path: this.#blobs.pathOf(p.blobId), start: p.start, end: p.end }));
+    try {
+      // Open the first blobs now, so that a missing file fails the request before any byte is
+      // sent; the rest (a manifest may have 10 000 parts) open as the stream reaches them.
+      for (const segment of segments.slice(0, this.#eagerOpens)) segment.handle = await open(segment.path, 'r');
+    } catch (err) {
+      await Promise.all(segments.map((s) => s.handle?.close().catch(() => undefined)));
+      void this.#discard(this.#pins.unpin(blobIds));
+      throw (err as NodeJS.ErrnoException).code === 'ENOENT' ? new S3Error('InternalError') : err;
     }
+    const body = new BlobRangeReader(segments, () => void this.#discard(this.#pins.unpin(blobIds)));
+    return range ? { info: object.info, range, body } : { info: object.info, body };
   }
 
   async deleteObject(bucket: string, key: string): Promise<void> {
@@ -372,28 +381,16 @@ export class FsObjectStore implements ObjectStore {
   }
 
   /**
-   * Unlinks blobs no committed metadata references any more. A failure is not the caller's
-   * problem: the blob is then an orphan, which the next start-up sweeps.
+   * Unlinks blobs no committed metadata references any more (after the last reader of a pinned
+   * one closes). A failed unlink is not the caller's problem: the blob is then an orphan, which
+   * the next start-up sweeps.
    */
   async #discard(blobIds: string[]): Promise<void> {
-    if (blobIds.length > 0) await this.#blobs.delete(blobIds).catch(() => undefined);
+    const now = this.#pins.release(blobIds);
+    if (now.length > 0) await this.#blobs.delete(now).catch(() => undefined);
   }
 }
 
 function finalizeChecksums(finalize: (() => { checksums?: ChecksumMap }) | undefined): ChecksumMap {
   return { ...(finalize?.().checksums ?? {}) };
-}
-
-/** The parts of `blobs` (laid end to end) covering `range`, as in-blob offsets. */
-function piecesOf(blobs: readonly BlobRef[], range: ByteRange): { blobId: string; start: number; end: number }[] {
-  const pieces: { blobId: string; start: number; end: number }[] = [];
-  let offset = 0;
-  for (const blob of blobs) {
-    const blobEnd = offset + blob.size - 1;
-    if (blob.size > 0 && blobEnd >= range.start && offset <= range.end) {
-      pieces.push({ blobId: blob.blobId, start: Math.max(range.start, offset) - offset, end: Math.min(range.end, blobEnd) - offset });
-    }
-    offset += blob.size;
-  }
-  return pieces;
 }

@@ -104,6 +104,11 @@ export class MetadataIndex {
     return (this.#db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
   }
 
+  /** `PRAGMA quick_check` rows (the O(N) subset of integrity_check run at start-up). */
+  quickCheck(): string[] {
+    return (this.#db.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
+  }
+
   /** Runs `work` in one transaction (nested calls become savepoints); a throw rolls it back. */
   transact<T>(work: () => T): T {
     return this.#db.transaction(work)();

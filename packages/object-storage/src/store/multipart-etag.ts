@@ -28,7 +28,7 @@ export function resolveCompletedParts(
   }
   const parts = listed.map(({ partNumber, etag }) => {
     const part = lookup(partNumber);
-    if (!part || part.info.etag !== unquoteEtag(etag)) {
+    if (!part || part.info.etag !== unquoteEtag(etag).toLowerCase()) {
       throw new S3Error('InvalidPart', undefined, { PartNumber: String(partNumber), ETag: etag });
     }
     return part;

@@ -1,4 +1,5 @@
-import { KEYLESS_ACCOUNT_ID, type SessionRecord } from '@keyless/core';
+import { KEYLESS_ACCOUNT_ID } from './principal.js';
+import type { SessionRecord } from './credential-store.js';
 
 /** The role name certificate sessions appear under in ARNs. */
 export const CERTIFICATE_ROLE_NAME = 'x509';
