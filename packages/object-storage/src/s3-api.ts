@@ -79,7 +79,7 @@ export class S3Api {
       await this.check(s3req, op.spec.action, bucket, op.key);
       if (!op.spec.implemented) throw new S3Error('NotImplemented', `${op.name} is not implemented.`);
       const handler = HANDLERS[op.name as ImplementedOperation];
-      const res = await handler(s3req, this.handlerDeps);
+      const res = await handler(s3req, this.handlerDeps).catch((err) => this.hideMissingKey(err, s3req));
       return { ...this.renderer.render(res, req.method, req.requestId), operation };
     } catch (err) {
       if (!isS3Error(err)) this.deps.log({ msg: 'internal error', requestId: req.requestId, error: err instanceof Error ? err.stack : String(err) });
@@ -87,6 +87,19 @@ export class S3Api {
       if (!req.body.readableEnded) req.body.resume();
       return { ...this.renderer.renderError(err, req.method, req.requestId, resource), operation };
     }
+  }
+
+  /**
+   * S3 answers a missing key with 403 instead of 404 unless the caller may s3:ListBucket, so that
+   * callers cannot probe which keys exist. @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_Permissions
+   */
+  private async hideMissingKey(err: unknown, req: S3Request): Promise<never> {
+    if (isS3Error(err) && err.code === 'NoSuchKey' && req.principal.type !== 'root' && req.op.bucket !== undefined) {
+      const keys = conditionKeys({ principal: req.principal, auth: req.auth, headers: req.headers, query: req.query, sourceIp: req.sourceIp, secure: req.secure, now: this.deps.now() });
+      const decision = await this.authorizer.decide({ principal: req.principal, action: 's3:ListBucket', bucket: req.op.bucket, keys });
+      if (decision.effect !== 'Allow') throw new S3Error('AccessDenied');
+    }
+    throw err;
   }
 
   private async check(req: S3Request, action: string, bucket?: string, key?: string): Promise<void> {

@@ -28,7 +28,8 @@ export async function sessionCommand(args: string[], io: CliIo): Promise<number>
       if (given.length !== 1) throw new UsageError('give exactly one of --access-key, --cert-serial, --cert-fingerprint, --subject');
       const [flag, field] = given[0];
       let value = values[flag] as string;
-      if (field === 'certSerial') value = value.replace(/:/g, '').toLowerCase().replace(/^0+(?=.)/, '');
+      // Serials are stored as the STS records them: lower-case hex, leading 00 octets removed.
+      if (field === 'certSerial') value = value.replace(/:/g, '').toLowerCase().replace(/^(00)+(?=..)/, '');
       if (field === 'certFingerprint') value = value.replace(/:/g, '').toLowerCase();
       const n = await store.revokeSessions({ [field]: value } as SessionFilter);
       io.out(`revoked ${n} session${n === 1 ? '' : 's'}`);
