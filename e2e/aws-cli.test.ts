@@ -136,6 +136,26 @@ describe('e2e: aws CLI against keyless serve', function () {
     expect(readFileSync(join(back, 'sub', 'deeper', 'c.txt'), 'utf8')).to.equal('see');
   });
 
+  it('keys with spaces, unicode, plus and percent signs, and an empty object, round-trip', async () => {
+    const keys = ['odd/with space.txt', 'odd/ünïcødé-日本.txt', 'odd/a+b=c&d.txt', 'odd/100%.txt'];
+    for (const [n, key] of keys.entries()) {
+      writeFileSync(join(tmp, `odd${n}`), `content ${n}`);
+      await ok(['s3', 'cp', join(tmp, `odd${n}`), `s3://${bucket}/${key}`]);
+    }
+    writeFileSync(join(tmp, 'empty'), '');
+    await ok(['s3', 'cp', join(tmp, 'empty'), `s3://${bucket}/odd/empty`]);
+    const list = await json(['s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', 'odd/']);
+    expect((list['Contents'] as { Key: string }[]).map((c) => c.Key).sort()).to.deep.equal([...keys, 'odd/empty'].sort());
+    for (const [n, key] of keys.entries()) {
+      const r = await ok(['s3', 'cp', `s3://${bucket}/${key}`, '-']);
+      expect(r.out, key).to.equal(`content ${n}`);
+    }
+    const head = await json(['s3api', 'head-object', '--bucket', bucket, '--key', 'odd/empty']);
+    expect(head['ContentLength']).to.equal(0);
+    expect(head['ETag']).to.equal('"d41d8cd98f00b204e9800998ecf8427e"');
+    await ok(['s3', 'rm', '--recursive', `s3://${bucket}/odd/`]);
+  });
+
   it('a wrong secret key gets SignatureDoesNotMatch', async () => {
     const r = await aws(['s3', 'ls', `s3://${bucket}`], { AWS_SECRET_ACCESS_KEY: 'definitely-wrong-secret' });
     expect(r.code).to.not.equal(0);

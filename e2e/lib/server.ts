@@ -27,8 +27,11 @@ export interface E2eServer {
   logPath: string;
   /** Last lines of the server log, for failure messages. */
   logTail(lines?: number): string;
-  /** SIGTERM, then SIGKILL after a grace period; removes the work directory unless `KEEP_E2E_DIR` is set. */
-  stop(): Promise<void>;
+  /**
+   * SIGTERM, then SIGKILL after a 5 s grace period; removes the work directory unless `KEEP_E2E_DIR` is
+   * set. Resolves to how the process ended (`killed` when SIGKILL was needed).
+   */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }>;
 }
 
 /** Asks the kernel for a free TCP port on 127.0.0.1. */
@@ -138,17 +141,20 @@ export async function startServer(): Promise<E2eServer> {
     logPath,
     logTail: (lines = 30) => tail(logPath, lines),
     async stop() {
+      let killed = false;
       if (proc.exitCode === null && proc.signalCode === null) {
         const done = new Promise<void>((r) => proc.once('exit', () => r()));
         proc.kill('SIGTERM');
         const timedOut = await Promise.race([done.then(() => false), sleep(5000).then(() => true)]);
         if (timedOut) {
+          killed = true;
           proc.kill('SIGKILL');
           await Promise.race([done, sleep(2000)]);
         }
       }
-      log.end();
+      await new Promise<void>((r) => log.end(r));
       if (!process.env['KEEP_E2E_DIR']) rmSync(workDir, { recursive: true, force: true });
+      return { code: proc.exitCode, signal: proc.signalCode, killed };
     },
   };
 }
