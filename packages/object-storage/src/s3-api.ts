@@ -62,7 +62,7 @@ export class S3Api {
     let resource = req.rawPath;
     let operation: string | undefined;
     try {
-      const { bucket, key } = parseAddress(req.headers.host, req.rawPath, this.deps.domain);
+      const { bucket, key, virtualHost } = parseAddress(req.headers.host, req.rawPath, this.deps.domain);
       resource = bucket === undefined ? '/' : key === undefined ? `/${bucket}` : `/${bucket}/${key}`;
       const query = new URLSearchParams(req.rawQuery);
       const op = resolveOperation(req.method, bucket, key, query, req.headers);
@@ -72,6 +72,7 @@ export class S3Api {
       const { principal, auth } = await authenticate(
         { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, rawHeaders: req.rawHeaders },
         { credentials: this.deps.credentials, root: this.deps.root, region: this.deps.region, now: this.deps.now, keyCache: this.deps.keyCache },
+        { virtualHostBucket: virtualHost ? bucket : undefined },
       );
       const s3req: S3Request = {
         op, method: req.method, query, headers: req.headers, principal, auth, requestId: req.requestId, sourceIp: req.sourceIp, secure: req.secure, rawBody: req.body,

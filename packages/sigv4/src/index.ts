@@ -3,6 +3,7 @@
  * query, aws-chunked bodies (signed, signed + trailer, unsigned + trailer) and S3 checksums.
  */
 export { verifyRequest, type SignedRequest, type VerifyOptions, type VerifiedAuth } from './verify-request.js';
+export { verifySigV2, sigV2StringToSign } from './verify-sigv2.js';
 export { decodePayload, type DecodePayloadOptions, type DecodedPayload } from './decode-payload.js';
 export { signingKey, SigningKeyCache } from './signing-key.js';
 export {

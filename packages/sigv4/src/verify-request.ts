@@ -5,6 +5,7 @@ import { EMPTY_SHA256, canonicalRequest, groupRawHeaders, parseQuery, stringToSi
 import { parseAuthorizationHeader, parsePresignedQuery, type ParsedAuthorization } from './parse-authorization.js';
 import { checkPayloadHashHeader } from './payload-mode.js';
 import { SigningKeyCache, signingKey } from './signing-key.js';
+import { verifySigV2 } from './verify-sigv2.js';
 
 /** The request as it arrived, before any parsing. */
 export interface SignedRequest {
@@ -37,12 +38,16 @@ export interface VerifyOptions {
   payloadHash?: string;
   /** Overrides the path rules chosen from `service` (the AWS test suite signs service 'service' both ways). */
   normalizePath?: boolean;
+  /** The bucket when the request is virtual-hosted-style: SigV2's canonical resource starts with it. */
+  virtualHostBucket?: string;
 }
 
 /** A request whose signature checked out. */
 export interface VerifiedAuth {
   accessKeyId: string;
   kind: 'header' | 'presigned';
+  /** Signature version: 4, or 2 for legacy S3 clients (`aws s3 presign` of aws CLI v1). */
+  version?: 2 | 4;
   region: string;
   service: string;
   date: Date;
@@ -84,10 +89,12 @@ export async function verifyRequest(req: SignedRequest, opts: VerifyOptions): Pr
       ArgumentName: 'Authorization',
     });
   }
-  if (authorization === undefined && !hasQueryV4) {
-    if (hasQueryV2) throw new S3Error('NotImplemented', 'Signature Version 2 is not supported; use Signature Version 4.');
-    return undefined;
+  const isV2 = authorization !== undefined ? /^AWS\s/.test(authorization) : !hasQueryV4 && hasQueryV2;
+  if (isV2) {
+    if (opts.service !== 's3') throw new S3Error('NotImplemented', 'Signature Version 2 is only supported for S3.');
+    return verifySigV2(req, opts, authorization);
   }
+  if (authorization === undefined && !hasQueryV4) return undefined;
   const isS3 = opts.service === 's3';
   const normalize = opts.normalizePath ?? !isS3;
 
@@ -167,6 +174,7 @@ export async function verifyRequest(req: SignedRequest, opts: VerifyOptions): Pr
   return {
     accessKeyId: credential.accessKeyId,
     kind: authorization !== undefined ? 'header' : 'presigned',
+    version: 4,
     region: credential.region,
     service: credential.service,
     date,

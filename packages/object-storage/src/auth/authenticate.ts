@@ -32,7 +32,12 @@ function safeEqual(a: string, b: string): boolean {
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html
  */
-export async function authenticate(req: SignedRequest, deps: AuthenticatorDeps, service = 's3', payloadHash?: string): Promise<Authenticated> {
+export async function authenticate(
+  req: SignedRequest,
+  deps: AuthenticatorDeps,
+  opts: { service?: string; payloadHash?: string; virtualHostBucket?: string } = {},
+): Promise<Authenticated> {
+  const { service = 's3', payloadHash, virtualHostBucket } = opts;
   let user: UserRecord | undefined;
   let session: SessionRecord | undefined;
   const now = deps.now();
@@ -42,6 +47,7 @@ export async function authenticate(req: SignedRequest, deps: AuthenticatorDeps, 
     now,
     keyCache: deps.keyCache,
     payloadHash,
+    virtualHostBucket,
     lookupSecret: async (accessKey) => {
       if (safeEqual(accessKey, deps.root.accessKey)) return deps.root.secretKey;
       if (accessKey.startsWith('ASIA')) {

@@ -37,7 +37,7 @@ export function conditionKeys(src: ConditionSource): Record<string, string | str
     'aws:PrincipalAccount': src.principal.type === 'anonymous' ? undefined : '000000000000',
     'aws:username': src.principal.type === 'user' || src.principal.type === 'session' ? src.principal.userName : undefined,
     'aws:userid': src.principal.type === 'anonymous' ? undefined : src.principal.userId,
-    's3:signatureversion': src.auth ? 'AWS4-HMAC-SHA256' : undefined,
+    's3:signatureversion': src.auth ? (src.auth.version === 2 ? 'AWS' : 'AWS4-HMAC-SHA256') : undefined,
     's3:authType': src.auth ? (src.auth.kind === 'presigned' ? 'REST-QUERY-STRING' : 'REST-HEADER') : undefined,
     's3:x-amz-content-sha256': h('x-amz-content-sha256'),
     's3:prefix': src.query.get('prefix') ?? undefined,

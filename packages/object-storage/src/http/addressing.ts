@@ -7,12 +7,12 @@ import { decodePathComponent } from '../validation/object-key.js';
  *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html
  */
-export function parseAddress(host: string | undefined, rawPath: string, domain: string | undefined): { bucket?: string; key?: string } {
+export function parseAddress(host: string | undefined, rawPath: string, domain: string | undefined): { bucket?: string; key?: string; virtualHost?: boolean } {
   const hostname = (host ?? '').replace(/:\d+$/, '').toLowerCase();
   const path = rawPath.startsWith('/') ? rawPath.slice(1) : rawPath;
   if (domain && hostname.endsWith(`.${domain}`)) {
     const bucket = hostname.slice(0, -domain.length - 1);
-    return { bucket, key: path === '' ? undefined : decodePathComponent(path) };
+    return { bucket, key: path === '' ? undefined : decodePathComponent(path), virtualHost: true };
   }
   if (path === '') return {};
   const slash = path.indexOf('/');
