@@ -20,6 +20,11 @@ export interface OperationSpec {
   readonly header?: string;
   /** The IAM action checked for this operation (copy sources and per-key deletes are checked again in their handlers). */
   readonly action: string;
+  /**
+   * The action applies to each object named in the body, not to the bucket: the handler authorizes
+   * every key itself (DeleteObjects), so the pipeline does not check the bucket ARN.
+   */
+  readonly perObject?: boolean;
   readonly implemented: boolean;
 }
 
@@ -36,7 +41,7 @@ export const OPERATIONS = [
   { name: 'ListObjectsV2', method: 'GET', target: 'bucket', queryValue: { 'list-type': '2' }, action: 's3:ListBucket', implemented: true },
   { name: 'ListObjectVersions', method: 'GET', target: 'bucket', query: ['versions'], action: 's3:ListBucketVersions', implemented: false },
   { name: 'ListMultipartUploads', method: 'GET', target: 'bucket', query: ['uploads'], action: 's3:ListBucketMultipartUploads', implemented: true },
-  { name: 'DeleteObjects', method: 'POST', target: 'bucket', query: ['delete'], action: 's3:DeleteObject', implemented: true },
+  { name: 'DeleteObjects', method: 'POST', target: 'bucket', query: ['delete'], action: 's3:DeleteObject', perObject: true, implemented: true },
   { name: 'PostObject', method: 'POST', target: 'bucket', action: 's3:PutObject', implemented: false },
 
   { name: 'GetBucketPolicy', method: 'GET', target: 'bucket', query: ['policy'], action: 's3:GetBucketPolicy', implemented: true },

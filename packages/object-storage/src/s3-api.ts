@@ -77,7 +77,7 @@ export class S3Api {
       const s3req: S3Request = {
         op, method: req.method, query, headers: req.headers, principal, auth, requestId: req.requestId, sourceIp: req.sourceIp, secure: req.secure, rawBody: req.body,
       };
-      await this.check(s3req, op.spec.action, bucket, op.key);
+      if (!op.spec.perObject) await this.check(s3req, op.spec.action, bucket, op.key);
       if (!op.spec.implemented) throw new S3Error('NotImplemented', `${op.name} is not implemented.`);
       const handler = HANDLERS[op.name as ImplementedOperation];
       const res = await handler(s3req, this.handlerDeps).catch((err) => this.hideMissingKey(err, s3req));

@@ -53,7 +53,9 @@ export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.P
     caBundle = dev.caCert;
     clientCa ??= dev.caCert;
   }
-  const readClientCa = () => (clientCa ? readFileSync(clientCa, 'utf8') : undefined);
+  // `cat a.pem b.pem` joins END and BEGIN on one line when a.pem lacks its final newline (the dev
+  // CA's does): OpenSSL then loads no CA at all and advertises none, while the STS parses them all.
+  const readClientCa = () => (clientCa ? readFileSync(clientCa, 'utf8').replace(/-----END CERTIFICATE-----[ \t]*(?=-----BEGIN)/g, '-----END CERTIFICATE-----\n') : undefined);
   const tlsOptions = () => ({
     cert: readFileSync(certFile as string),
     key: readFileSync(keyFile as string),

@@ -179,6 +179,13 @@ describe('S3 HTTP: buckets', function () {
       expect(head.status).to.equal(200);
     });
 
+    it('a presigned URL works with virtual-hosted-style addressing', async () => {
+      const url = await v.client.presign({ method: 'GET', bucket: 'vhost-bucket', key: 'dir/hello.txt', virtualHostDomain: 'localhost' }, 300);
+      const res = await v.client.raw({ method: 'GET', path: url, headers: { host: v.client.hostHeader({ bucket: 'vhost-bucket', virtualHostDomain: 'localhost' }) } });
+      expect(res.status, res.text).to.equal(200);
+      expect(res.text).to.equal('hello vhost');
+    });
+
     it('a bare domain Host is the service endpoint (ListBuckets)', async () => {
       const res = await v.client.raw({ method: 'GET', path: '/', headers: { host: `localhost:${v.running.port}` } });
       // Unsigned: the service endpoint answers AccessDenied, not a bucket error.

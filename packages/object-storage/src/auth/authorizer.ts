@@ -1,4 +1,5 @@
-import { S3Error, type CredentialStore, type ObjectStore, type Principal } from '@keyless/core';
+import { createHash } from 'node:crypto';
+import { isS3Error, S3Error, type CredentialStore, type ObjectStore, type Principal } from '@keyless/core';
 import { builtinPolicies, evaluate, PolicyCache, type Decision, type Policy } from '@keyless/policy-engine';
 import { POLICY_CONFIG } from '../handlers/policy-handlers.js';
 
@@ -38,11 +39,16 @@ export class Authorizer {
     if (req.principal.type === 'root') return { effect: 'Allow', reason: 'root' };
     const identity = await this.namedPolicies(req.principal.policies);
     const session = req.principal.sessionPolicy !== undefined
-      ? [{ name: 'session-policy', policy: this.cache.get(`session:${req.principal.accessKeyId}`, req.principal.sessionPolicy) }]
+      ? [{ name: 'session-policy', policy: this.cache.get(`session:${createHash('sha256').update(req.principal.sessionPolicy).digest('hex')}`, req.principal.sessionPolicy) }]
       : undefined;
     let resource: { name: string; policy: Policy } | undefined;
     if (req.bucket !== undefined) {
-      const text = await this.deps.store.getBucketConfig(req.bucket, POLICY_CONFIG).catch(() => undefined);
+      // Only a missing bucket means "no bucket policy": on any other failure, skipping the policy
+      // would skip its Denies, so the request fails instead.
+      const text = await this.deps.store.getBucketConfig(req.bucket, POLICY_CONFIG).catch((err: unknown) => {
+        if (isS3Error(err) && err.code === 'NoSuchBucket') return undefined;
+        throw err;
+      });
       if (text !== undefined) resource = { name: `bucket-policy:${req.bucket}`, policy: this.cache.get(`bucket:${req.bucket}`, text, { kind: 'resource' }) };
     }
     return evaluate({

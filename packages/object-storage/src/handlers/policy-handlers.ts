@@ -1,4 +1,4 @@
-import { S3Error } from '@keyless/core';
+import { isS3Error, S3Error } from '@keyless/core';
 import { bucketOf } from '../http/s3-request.js';
 import { readSmallBody } from '../http/payload.js';
 import { S3_XMLNS } from '../xml/xml-codec.js';
@@ -13,7 +13,13 @@ export const POLICY_CONFIG = 'policy';
 /** @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html */
 export const putBucketPolicy: Handler = async (req, deps) => {
   const bucket = bucketOf(req);
-  const body = await readSmallBody(req, MAX_POLICY_BYTES);
+  // An oversized policy is a malformed policy to S3 clients, not an oversized upload.
+  const body = await readSmallBody(req, MAX_POLICY_BYTES).catch((err: unknown) => {
+    if (isS3Error(err) && (err.code === 'EntityTooLarge' || err.code === 'MaxMessageLengthExceeded')) {
+      throw new S3Error('MalformedPolicy', `Policies must be no larger than ${MAX_POLICY_BYTES} bytes.`);
+    }
+    throw err;
+  });
   const text = body.toString('utf8');
   deps.validateBucketPolicy(text);
   await deps.store.putBucketConfig(bucket, POLICY_CONFIG, text);

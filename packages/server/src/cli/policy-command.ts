@@ -59,6 +59,9 @@ export async function policyCommand(args: string[], io: CliIo): Promise<number> 
         const [name] = rest;
         if (!name || rest.length !== 1) throw new UsageError('usage: keyless policy remove NAME --data DIR');
         if (name in builtins) throw new UsageError(`"${name}" is a built-in policy and cannot be removed`);
+        // As IAM's DeleteConflict: a policy still attached to users is not removed under them.
+        const attached = (await store.listUsers()).filter((u) => u.policies.includes(name)).map((u) => u.accessKey);
+        if (attached.length) throw new UsageError(`policy "${name}" is attached to ${attached.join(', ')}; detach it first (keyless user set-policy)`);
         if (!(await store.removePolicy(name))) throw new UsageError(`no such policy "${name}"`);
         io.out(`policy ${name} removed`);
         return 0;

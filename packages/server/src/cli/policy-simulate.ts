@@ -28,6 +28,10 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   if (!values.action) throw new UsageError('--action is required');
   if (!values.resource) throw new UsageError('--resource is required');
   if (!/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(values.action) && values.action !== '*') throw new UsageError(`invalid --action "${values.action}" (expected service:Action)`);
+  // The request's resource is one concrete ARN (arn:partition:service:region:account:resource) or `*`.
+  if (values.resource !== '*' && !/^arn:[^:\s]+:[^:\s]+:[^:\s]*:[^:\s]*:.+$/.test(values.resource)) {
+    throw new UsageError(`invalid --resource "${values.resource}" (expected an ARN such as arn:aws:s3:::bucket/key, or *)`);
+  }
   const keys: Record<string, string[]> = {};
   for (const kv of values.context ?? []) {
     const eq = kv.indexOf('=');

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest, type Agent } from 'node:https';
 import { checkServerIdentity } from 'node:tls';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
@@ -102,6 +102,7 @@ export interface S3RequestSpec {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Virtual-hosted-style: Host is `bucket.DOMAIN:PORT` and the path is only the key. */
   virtualHostDomain?: string;
+  agent?: Agent;
 }
 
 /** A raw request: exact path+query, headers and body (buffer or stream), nothing added but Host. */
@@ -111,6 +112,8 @@ export interface RawRequestSpec {
   path: string;
   headers?: OutgoingHttpHeaders;
   body?: Buffer | string | Readable;
+  /** A keep-alive agent to reuse connections (default: a fresh connection per request). */
+  agent?: Agent;
 }
 
 export interface S3ClientOptions {
@@ -169,7 +172,7 @@ export class S3TestClient {
       );
       headers = signed.headers as Record<string, string>;
     }
-    return this.raw({ method: spec.method, path: path + S3TestClient.queryString(spec.query), headers, body });
+    return this.raw({ method: spec.method, path: path + S3TestClient.queryString(spec.query), headers, body, agent: spec.agent });
   }
 
   /** A presigned URL path+query for a request (payload UNSIGNED-PAYLOAD, as the AWS presigner). */
@@ -185,12 +188,17 @@ export class S3TestClient {
     return path + S3TestClient.queryString(presigned.query as Record<string, string>);
   }
 
+  /** A keep-alive agent with one socket trusting the server's CA (destroy it when done). */
+  keepAliveAgent(): Agent {
+    return new HttpsAgent({ keepAlive: true, maxSockets: 1, ca: this.opts.ca, checkServerIdentity: (_host, cert) => checkServerIdentity('127.0.0.1', cert) });
+  }
+
   /** Sends a request exactly as given (Host defaults to the server's address). */
   raw(spec: RawRequestSpec): Promise<TestResponse> {
     const headers: OutgoingHttpHeaders = { host: this.hostHeader(), ...(spec.headers ?? {}) };
     return new Promise((resolve, reject) => {
       const req = httpsRequest(
-        { host: '127.0.0.1', port: this.opts.port, method: spec.method, path: spec.path, headers, ca: this.opts.ca, agent: false,
+        { host: '127.0.0.1', port: this.opts.port, method: spec.method, path: spec.path, headers, ca: this.opts.ca, agent: spec.agent ?? false,
           // The Host header may name a virtual host (bucket.localhost); the certificate is checked against the address connected to.
           servername: '', checkServerIdentity: (_host, cert) => checkServerIdentity('127.0.0.1', cert) },
         (res) => {
@@ -204,8 +212,14 @@ export class S3TestClient {
         },
       );
       req.on('error', reject);
-      if (spec.body instanceof Readable) spec.body.pipe(req);
-      else req.end(spec.body);
+      const write = () => {
+        if (spec.body instanceof Readable) spec.body.pipe(req);
+        else req.end(spec.body);
+      };
+      // With Expect: 100-continue the body waits for the server's interim response.
+      const expectHeader = Object.entries(headers).find(([k]) => k.toLowerCase() === 'expect')?.[1];
+      if (String(expectHeader ?? '').toLowerCase() === '100-continue') req.once('continue', write);
+      else write();
     });
   }
 }
