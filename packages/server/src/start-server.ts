@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import { mkdirSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, constants as tlsConstants } from 'node:crypto';
 import { resolve } from 'node:path';
 import { S3Api, FsObjectStore } from '@keyless/object-storage';
 import { SqliteCredentialStore } from '@keyless/credential-store';
@@ -65,6 +65,9 @@ export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.P
     requestCert: true,
     rejectUnauthorized: false,
     minVersion: 'TLSv1.2' as const,
+    // No session tickets: a resumed session keeps only the peer's leaf, not the intermediates it
+    // sent, so AssumeRoleWithCertificate through an intermediate would fail on every reconnection.
+    secureOptions: tlsConstants.SSL_OP_NO_TICKET,
   });
 
   const builtins = builtinPolicies();

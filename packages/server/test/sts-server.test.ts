@@ -326,6 +326,7 @@ describe('STS through the server (in-process)', function () {
       expect(r.code).to.equal('InvalidCertificate');
     });
 
+    // Node's https.Agent caches TLS sessions; a resumed session would carry only the leaf.
     it('a client resuming its TLS session (one https.Agent) still presents its chain', async () => {
       const leaf = await makeLeaf('app2', intermediate, { ou: 'apps' });
       const agent = new Agent({ keepAlive: false, maxCachedSessions: 10 });
@@ -432,6 +433,8 @@ describe('STS through the server (in-process)', function () {
       }
       expect(last!.status, last!.text).to.equal(400);
       expect(errorCode(last!)).to.equal('ExpiredToken');
+      const sts = await signedSts(c, 'Action=GetCallerIdentity&Version=2011-06-15');
+      expect(sts.code, sts.text).to.equal('ExpiredToken');
       // The certificate itself is now refused by the STS.
       const again = await sts({ cert: shortLived.certPem, key: shortLived.keyPem, query: ARWC });
       expect(again.code).to.equal('InvalidCertificate');
@@ -585,6 +588,8 @@ describe('STS through the server (in-process)', function () {
       const leaf = await makeLeaf('app1', newCa, { ou: 'apps' });
       const refused = await sts({ cert: leaf.certPem, key: leaf.keyPem, query: ARWC });
       expect(refused.code).to.equal('InvalidCertificate');
+      // Appended as `cat` would: the file (like the dev CA's ca.pem) has no final newline.
+      expect(readFileSync(clientCaFile, 'utf8').endsWith('\n')).to.equal(false);
       appendFileSync(clientCaFile, newCa.certPem);
       let last: StsAnswer | undefined;
       const deadline = Date.now() + 5000;

@@ -5,16 +5,24 @@ import { validateObjectKey } from '../validation/object-key.js';
 import { asArray, asText, MAX_XML_BYTES, S3_XMLNS } from '../xml/xml-codec.js';
 import type { Handler } from './handler-deps.js';
 
+/** Content-MD5 or a flexible checksum (value, SDK algorithm hint or trailer). */
+const INTEGRITY_HEADERS = /^(content-md5|x-amz-checksum-(crc32|crc32c|crc64nvme|sha1|sha256)|x-amz-sdk-checksum-algorithm|x-amz-trailer)$/;
+
 /** S3 deletes at most 1000 keys per request. */
 const MAX_KEYS = 1000;
 
 /**
  * DeleteObjects: each key is authorized (s3:DeleteObject) and deleted on its own; failures are
- * reported per key, and quiet mode reports only failures.
+ * reported per key, and quiet mode reports only failures. Content-MD5 (or an x-amz-checksum-*) is
+ * required, as S3 requires it.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
  */
 export const deleteObjects: Handler = async (req, deps) => {
   const bucket = bucketOf(req);
+  // S3 requires an integrity header on Multi-Object Delete (the value is verified as the body is read).
+  if (!Object.keys(req.headers).some((h) => INTEGRITY_HEADERS.test(h))) {
+    throw new S3Error('InvalidRequest', 'Missing required header for this request: Content-MD5');
+  }
   const body = await readSmallBody(req, MAX_XML_BYTES);
   const doc = deps.xml.parse(body.toString('utf8'), 'Delete');
   const quiet = (asText(doc.Quiet) ?? 'false').trim().toLowerCase() === 'true';

@@ -4,6 +4,7 @@ import { openPayload, readSmallBody, MAX_PUT_SIZE } from '../http/payload.js';
 import { storedContentEncoding, objectHeadersFrom, refuseUnsupportedWriteHeaders, storageClassFrom, userMetadataFrom, xmlDate } from '../http/object-metadata.js';
 import { asArray, asText, S3_XMLNS } from '../xml/xml-codec.js';
 import { openCopySource } from './object-handlers.js';
+import { writePrecondition } from '../http/conditions.js';
 import { encodeIfUrl, parseEncodingType, parseMaxKeys } from './list-params.js';
 import type { Handler } from './handler-deps.js';
 
@@ -90,6 +91,7 @@ const MAX_PARTS = 10000;
 export const completeMultipartUpload: Handler = async (req, deps) => {
   const bucket = bucketOf(req);
   const key = keyOf(req);
+  const precondition = writePrecondition(req.headers, key);
   const body = await readSmallBody(req, 2 * 1024 * 1024);
   const doc = deps.xml.parse(body.toString('utf8'), 'CompleteMultipartUpload');
   const rawParts = asArray(doc.Part as Record<string, unknown> | Record<string, unknown>[] | undefined);
@@ -101,7 +103,7 @@ export const completeMultipartUpload: Handler = async (req, deps) => {
     if (!/^\d+$/.test(n) || etag === undefined) throw new S3Error('MalformedXML');
     return { partNumber: Number(n), etag: etag.replace(/^"(.*)"$/, '$1') };
   });
-  const info = await deps.store.completeMultipartUpload({ bucket, key, uploadId: uploadIdOf(req), parts });
+  const info = await deps.store.completeMultipartUpload({ bucket, key, uploadId: uploadIdOf(req), parts, precondition });
   return {
     body: {
       xml: {

@@ -1,7 +1,7 @@
 import { S3Error, type ObjectInfo } from '@keyless/core';
 import { bucketOf, header, keyOf, type S3Request, type S3Response } from '../http/s3-request.js';
 import { openPayload } from '../http/payload.js';
-import { checkReadConditions } from '../http/conditions.js';
+import { checkReadConditions, writePrecondition } from '../http/conditions.js';
 import { resolveRange } from '../http/range.js';
 import { parseCopySource } from '../http/copy-source.js';
 import {
@@ -25,6 +25,7 @@ export const putObject: Handler = async (req, deps) => {
   refuseUnsupportedWriteHeaders(req.headers);
   const userMetadata = userMetadataFrom(req.headers);
   const storageClass = storageClassFrom(req.headers);
+  const precondition = writePrecondition(req.headers, keyOf(req));
   const payload = openPayload(req);
   const info = await deps.store.putObject({
     bucket: bucketOf(req),
@@ -34,6 +35,7 @@ export const putObject: Handler = async (req, deps) => {
     userMetadata,
     storageClass,
     finalize: payload.finalize,
+    precondition,
   });
   return { headers: { ETag: `"${info.etag}"`, ...checksumHeaders(info) } };
 };
@@ -140,6 +142,7 @@ export const copyObject: Handler = async (req, deps): Promise<S3Response> => {
   const storageClass = req.headers['x-amz-storage-class'] !== undefined ? storageClassFrom(req.headers) : undefined;
   const bucket = bucketOf(req);
   const key = keyOf(req);
+  const precondition = writePrecondition(req.headers, key);
   const { src, info, body } = await openCopySource(req, deps);
   try {
     if (src.bucket === bucket && src.key === key && directive === 'COPY' && storageClass === undefined) {
@@ -158,6 +161,7 @@ export const copyObject: Handler = async (req, deps): Promise<S3Response> => {
     headers: replace ? objectHeadersFrom(req.headers, storedContentEncoding(header(req, 'content-encoding'))) : info.headers,
     userMetadata: replace ? userMetadataFrom(req.headers) : info.userMetadata,
     storageClass: storageClass ?? info.storageClass,
+    precondition,
   });
   return {
     body: { xml: { CopyObjectResult: { '@_xmlns': S3_XMLNS, LastModified: xmlDate(copied.lastModified), ETag: `"${copied.etag}"` } } },

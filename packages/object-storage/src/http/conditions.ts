@@ -54,3 +54,26 @@ export function checkReadConditions(headers: IncomingHttpHeaders, info: ObjectIn
     fail('NotModified', 'If-Modified-Since');
   }
 }
+
+/**
+ * The precondition of a conditional write (`If-None-Match: *`, `If-Match: "etag"`), run by the
+ * store inside its commit so two writers cannot both pass. Undefined when the request has none.
+ * `If-Match` on a missing key is 404 NoSuchKey, as S3 answers.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+ */
+export function writePrecondition(headers: IncomingHttpHeaders, key: string): ((current: ObjectInfo | undefined) => void) | undefined {
+  const ifMatch = get(headers, 'if-match');
+  const ifNoneMatch = get(headers, 'if-none-match');
+  if (ifMatch === undefined && ifNoneMatch === undefined) return undefined;
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
+    throw new S3Error('NotImplemented', 'If-None-Match on writes only supports the value "*".');
+  }
+  return (current) => {
+    if (ifNoneMatch !== undefined && current) throw new S3Error('PreconditionFailed', undefined, { Condition: 'If-None-Match' });
+    if (ifMatch !== undefined) {
+      if (!current) throw new S3Error('NoSuchKey', undefined, { Key: key });
+      if (!etagMatches(ifMatch, current.etag)) throw new S3Error('PreconditionFailed', undefined, { Condition: 'If-Match' });
+    }
+  };
+}

@@ -23,7 +23,12 @@ export function openPayload(req: S3Request, maxSize = MAX_PUT_SIZE) {
   if (size !== undefined && Number(size) > maxSize) {
     throw new S3Error('EntityTooLarge', undefined, { ProposedSize: size, MaxSizeAllowed: String(maxSize) });
   }
-  return decodePayload(req.rawBody, { headers: req.headers, auth: req.auth, maxSize });
+  const payload = decodePayload(req.rawBody, { headers: req.headers, auth: req.auth, maxSize });
+  // A small body can arrive and fail verification (BadDigest, SHA-256 mismatch) before the store
+  // starts reading it; with no listener that 'error' would crash the process. The error stays on
+  // the stream and is thrown to the consumer when it iterates.
+  payload.body.on('error', () => undefined);
+  return payload;
 }
 
 /** Reads a small body whole (XML and JSON documents), verified like any payload; over `limit` -> `tooLarge`. */
