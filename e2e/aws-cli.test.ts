@@ -179,12 +179,17 @@ describe('e2e: aws CLI against keyless serve', function () {
     expect(bad.out).to.contain('<Code>SignatureDoesNotMatch</Code>');
   });
 
-  it('a default (SigV2) aws s3 presign URL is refused with an S3 XML error, not served', async () => {
+  it('a default aws s3 presign URL (SigV2, as aws CLI v1 signs it) downloads the object; a tampered one is refused', async () => {
     const p = await ok(['s3', 'presign', `s3://${bucket}/data/small`]);
     expect(p.out).to.contain('Signature=');
-    const c = await run('curl', ['-sS', '--cacert', server.caPath, '-w', '\n%{http_code}', p.out.trim()], { env: clientEnv(server) });
-    expect(c.out).to.not.match(/\n200$/);
-    expect(c.out).to.match(/<Error><Code>[A-Za-z]+<\/Code>/);
+    const file = join(tmp, 'presigned-v2.out');
+    const c = await run('curl', ['-sS', '--cacert', server.caPath, '-o', file, '-w', '%{http_code}', p.out.trim()], { env: clientEnv(server) });
+    expect(c.out).to.equal('200');
+    expect(sha256(readFileSync(file))).to.equal(sha256(readFileSync(join(tmp, 'small'))));
+    const tampered = p.out.trim().replace('data/small', 'data/big');
+    const bad = await run('curl', ['-sS', '--cacert', server.caPath, '-w', '\n%{http_code}', tampered], { env: clientEnv(server) });
+    expect(bad.out).to.match(/\n403$/);
+    expect(bad.out).to.contain('<Code>SignatureDoesNotMatch</Code>');
   });
 
   it('s3 rm --recursive empties the bucket and rb removes it', async () => {

@@ -26,7 +26,11 @@ export class XmlCodec {
 
   /** `{Root: {...}}` -> an XML document with the declaration. `undefined` fields are omitted. */
   render(doc: Record<string, unknown>): string {
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + this.builder.build(doc);
+    // Characters XML 1.0 cannot carry literally (control characters in keys) are written as
+    // character references, as S3 does; the builder passes them through untouched.
+    // @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints
+    const xml = (this.builder.build(doc) as string).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml;
   }
 
   /**
