@@ -350,6 +350,25 @@ describe('STS through the server (in-process)', function () {
       }
     });
 
+    it('keyless credentials with a leaf+intermediate file prints credential_process JSON that works for S3', async () => {
+      const leaf = await makeLeaf('app2', intermediate, { ou: 'apps' });
+      const certFile = join(dir, 'chain.pem');
+      const keyFile = join(dir, 'chain-key.pem');
+      const caFile = join(dir, 'server-ca.pem');
+      writeFileSync(certFile, leaf.certPem.trimEnd() + '\n' + intermediate.certPem);
+      writeFileSync(keyFile, leaf.keyPem);
+      writeFileSync(caFile, serverCa);
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['credentials', '--endpoint', `https://127.0.0.1:${server.port}`, '--cert', certFile, '--key', keyFile, '--ca', caFile, '--duration', '900'],
+        { out: (l) => out.push(l), err: (l) => err.push(l), env });
+      expect(code, err.join('\n')).to.equal(0);
+      const doc = JSON.parse(out.join('\n')) as { Version: number; AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string };
+      expect(doc.Version).to.equal(1);
+      expect(new Date(doc.Expiration).getTime()).to.be.within(Date.now() + 880_000, Date.now() + 901_000);
+      expect((await getAs({ accessKeyId: doc.AccessKeyId, secretAccessKey: doc.SecretAccessKey, sessionToken: doc.SessionToken }, 'app2/b.txt')).status).to.equal(200);
+    });
+
     it('a certificate that maps to no existing policy: AccessDenied', async () => {
       const stray = await makeLeaf('no-such-policy', rootCa);
       const r = await sts({ cert: stray.certPem, key: stray.keyPem, query: ARWC });
@@ -433,8 +452,8 @@ describe('STS through the server (in-process)', function () {
       }
       expect(last!.status, last!.text).to.equal(400);
       expect(errorCode(last!)).to.equal('ExpiredToken');
-      const sts = await signedSts(c, 'Action=GetCallerIdentity&Version=2011-06-15');
-      expect(sts.code, sts.text).to.equal('ExpiredToken');
+      const who = await signedSts(c, 'Action=GetCallerIdentity&Version=2011-06-15');
+      expect(who.code, who.text).to.equal('ExpiredToken');
       // The certificate itself is now refused by the STS.
       const again = await sts({ cert: shortLived.certPem, key: shortLived.keyPem, query: ARWC });
       expect(again.code).to.equal('InvalidCertificate');
@@ -471,24 +490,27 @@ describe('STS through the server (in-process)', function () {
       expect((await getAs(other, 'app1/a.txt')).status, 'another session of the same certificate is untouched').to.equal(200);
     });
 
-    it('revoke --cert-serial in the format `openssl x509 -serial` prints revokes every session of that certificate', async () => {
-      const leaf = await makeLeaf('app1', rootCa, { ou: 'apps', serial: '0a' + randomBytes(15).toString('hex') });
-      const a = await credsFor(leaf);
-      const b = await credsFor(leaf);
-      const bystander = await credsFor(app1);
-      const certFile = join(dir, 'serial-leaf.pem');
-      writeFileSync(certFile, leaf.certPem);
-      const ossl = await runChild('openssl', ['x509', '-noout', '-serial', '-in', certFile]);
-      expect(ossl.code, ossl.out).to.equal(0);
-      const serial = /^serial=([0-9A-F]+)\s*$/.exec(ossl.out)?.[1];
-      expect(serial, ossl.out).to.be.a('string');
-      const r = await cli(['session', 'revoke', '--cert-serial', serial!]);
-      expect(r.code, r.err.join('\n')).to.equal(0);
-      expect(r.out).to.deep.equal(['revoked 2 sessions']);
-      expect(errorCode(await getAs(a, 'app1/a.txt'))).to.equal('InvalidAccessKeyId');
-      expect(errorCode(await getAs(b, 'app1/a.txt'))).to.equal('InvalidAccessKeyId');
-      expect((await getAs(bystander, 'app1/a.txt')).status).to.equal(200);
-    });
+    // A leading zero nibble (0A...) and a high first octet (DER 00 8F...: openssl prints 8F...).
+    for (const first of ['0a', '008f']) {
+      it(`revoke --cert-serial in the format \`openssl x509 -serial\` prints (serial ${first}...) revokes every session of that certificate`, async () => {
+        const leaf = await makeLeaf('app1', rootCa, { ou: 'apps', serial: first + randomBytes(15).toString('hex') });
+        const a = await credsFor(leaf);
+        const b = await credsFor(leaf);
+        const bystander = await credsFor(app1);
+        const certFile = join(dir, `serial-${first}.pem`);
+        writeFileSync(certFile, leaf.certPem);
+        const ossl = await runChild('openssl', ['x509', '-noout', '-serial', '-in', certFile]);
+        expect(ossl.code, ossl.out).to.equal(0);
+        const serial = /^serial=([0-9A-F]+)\s*$/.exec(ossl.out)?.[1];
+        expect(serial, ossl.out).to.be.a('string');
+        const r = await cli(['session', 'revoke', '--cert-serial', serial!]);
+        expect(r.code, r.err.join('\n')).to.equal(0);
+        expect(r.out).to.deep.equal(['revoked 2 sessions']);
+        expect(errorCode(await getAs(a, 'app1/a.txt'))).to.equal('InvalidAccessKeyId');
+        expect(errorCode(await getAs(b, 'app1/a.txt'))).to.equal('InvalidAccessKeyId');
+        expect((await getAs(bystander, 'app1/a.txt')).status).to.equal(200);
+      });
+    }
 
     it('revoke --cert-fingerprint (openssl -fingerprint -sha256 form, with colons)', async () => {
       const leaf = await makeLeaf('app2', rootCa, { ou: 'apps' });
