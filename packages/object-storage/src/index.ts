@@ -7,3 +7,4 @@ export { Authorizer, type AuthzRequest, type AuthzLog } from './auth/authorizer.
 export { isValidBucketName, validateBucketName } from './validation/bucket-name.js';
 export { FsObjectStore } from './store/index.js';
 export type { Owner } from './handlers/index.js';
+export { LifecycleWorker, type LifecycleWorkerOptions, type LifecycleRunReport } from './lifecycle/lifecycle-worker.js';

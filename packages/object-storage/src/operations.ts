@@ -25,6 +25,18 @@ export interface OperationSpec {
    * every key itself (DeleteObjects), so the pipeline does not check the bucket ARN.
    */
   readonly perObject?: boolean;
+  /**
+   * The credentials travel in the request body, not in headers or the query (PostObject's signed
+   * policy form fields): the pipeline neither authenticates nor authorizes; the handler verifies the
+   * body's signature and then calls `deps.authorize` as that caller.
+   */
+  readonly authInBody?: boolean;
+  /**
+   * The IAM action checked instead of `action` when the request names a `versionId` (e.g.
+   * s3:GetObjectVersion for GetObject).
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
+   */
+  readonly versionedAction?: string;
   readonly implemented: boolean;
 }
 
@@ -39,40 +51,40 @@ export const OPERATIONS = [
   { name: 'GetBucketLocation', method: 'GET', target: 'bucket', query: ['location'], action: 's3:GetBucketLocation', implemented: true },
   { name: 'ListObjects', method: 'GET', target: 'bucket', action: 's3:ListBucket', implemented: true },
   { name: 'ListObjectsV2', method: 'GET', target: 'bucket', queryValue: { 'list-type': '2' }, action: 's3:ListBucket', implemented: true },
-  { name: 'ListObjectVersions', method: 'GET', target: 'bucket', query: ['versions'], action: 's3:ListBucketVersions', implemented: false },
+  { name: 'ListObjectVersions', method: 'GET', target: 'bucket', query: ['versions'], action: 's3:ListBucketVersions', implemented: true },
   { name: 'ListMultipartUploads', method: 'GET', target: 'bucket', query: ['uploads'], action: 's3:ListBucketMultipartUploads', implemented: true },
   { name: 'DeleteObjects', method: 'POST', target: 'bucket', query: ['delete'], action: 's3:DeleteObject', perObject: true, implemented: true },
-  { name: 'PostObject', method: 'POST', target: 'bucket', action: 's3:PutObject', implemented: false },
+  { name: 'PostObject', method: 'POST', target: 'bucket', action: 's3:PutObject', authInBody: true, implemented: true },
 
   { name: 'GetBucketPolicy', method: 'GET', target: 'bucket', query: ['policy'], action: 's3:GetBucketPolicy', implemented: true },
   { name: 'PutBucketPolicy', method: 'PUT', target: 'bucket', query: ['policy'], action: 's3:PutBucketPolicy', implemented: true },
   { name: 'DeleteBucketPolicy', method: 'DELETE', target: 'bucket', query: ['policy'], action: 's3:DeleteBucketPolicy', implemented: true },
   { name: 'GetBucketPolicyStatus', method: 'GET', target: 'bucket', query: ['policyStatus'], action: 's3:GetBucketPolicyStatus', implemented: true },
 
-  { name: 'GetBucketVersioning', method: 'GET', target: 'bucket', query: ['versioning'], action: 's3:GetBucketVersioning', implemented: false },
-  { name: 'PutBucketVersioning', method: 'PUT', target: 'bucket', query: ['versioning'], action: 's3:PutBucketVersioning', implemented: false },
-  { name: 'GetBucketTagging', method: 'GET', target: 'bucket', query: ['tagging'], action: 's3:GetBucketTagging', implemented: false },
-  { name: 'PutBucketTagging', method: 'PUT', target: 'bucket', query: ['tagging'], action: 's3:PutBucketTagging', implemented: false },
-  { name: 'DeleteBucketTagging', method: 'DELETE', target: 'bucket', query: ['tagging'], action: 's3:PutBucketTagging', implemented: false },
-  { name: 'GetBucketAcl', method: 'GET', target: 'bucket', query: ['acl'], action: 's3:GetBucketAcl', implemented: false },
-  { name: 'PutBucketAcl', method: 'PUT', target: 'bucket', query: ['acl'], action: 's3:PutBucketAcl', implemented: false },
-  { name: 'GetBucketCors', method: 'GET', target: 'bucket', query: ['cors'], action: 's3:GetBucketCORS', implemented: false },
-  { name: 'PutBucketCors', method: 'PUT', target: 'bucket', query: ['cors'], action: 's3:PutBucketCORS', implemented: false },
-  { name: 'DeleteBucketCors', method: 'DELETE', target: 'bucket', query: ['cors'], action: 's3:PutBucketCORS', implemented: false },
-  { name: 'GetBucketLifecycleConfiguration', method: 'GET', target: 'bucket', query: ['lifecycle'], action: 's3:GetLifecycleConfiguration', implemented: false },
-  { name: 'PutBucketLifecycleConfiguration', method: 'PUT', target: 'bucket', query: ['lifecycle'], action: 's3:PutLifecycleConfiguration', implemented: false },
-  { name: 'DeleteBucketLifecycle', method: 'DELETE', target: 'bucket', query: ['lifecycle'], action: 's3:PutLifecycleConfiguration', implemented: false },
-  { name: 'GetBucketEncryption', method: 'GET', target: 'bucket', query: ['encryption'], action: 's3:GetEncryptionConfiguration', implemented: false },
-  { name: 'PutBucketEncryption', method: 'PUT', target: 'bucket', query: ['encryption'], action: 's3:PutEncryptionConfiguration', implemented: false },
-  { name: 'DeleteBucketEncryption', method: 'DELETE', target: 'bucket', query: ['encryption'], action: 's3:PutEncryptionConfiguration', implemented: false },
-  { name: 'GetObjectLockConfiguration', method: 'GET', target: 'bucket', query: ['object-lock'], action: 's3:GetBucketObjectLockConfiguration', implemented: false },
-  { name: 'PutObjectLockConfiguration', method: 'PUT', target: 'bucket', query: ['object-lock'], action: 's3:PutBucketObjectLockConfiguration', implemented: false },
-  { name: 'GetBucketOwnershipControls', method: 'GET', target: 'bucket', query: ['ownershipControls'], action: 's3:GetBucketOwnershipControls', implemented: false },
-  { name: 'PutBucketOwnershipControls', method: 'PUT', target: 'bucket', query: ['ownershipControls'], action: 's3:PutBucketOwnershipControls', implemented: false },
-  { name: 'DeleteBucketOwnershipControls', method: 'DELETE', target: 'bucket', query: ['ownershipControls'], action: 's3:PutBucketOwnershipControls', implemented: false },
-  { name: 'GetPublicAccessBlock', method: 'GET', target: 'bucket', query: ['publicAccessBlock'], action: 's3:GetBucketPublicAccessBlock', implemented: false },
-  { name: 'PutPublicAccessBlock', method: 'PUT', target: 'bucket', query: ['publicAccessBlock'], action: 's3:PutBucketPublicAccessBlock', implemented: false },
-  { name: 'DeletePublicAccessBlock', method: 'DELETE', target: 'bucket', query: ['publicAccessBlock'], action: 's3:PutBucketPublicAccessBlock', implemented: false },
+  { name: 'GetBucketVersioning', method: 'GET', target: 'bucket', query: ['versioning'], action: 's3:GetBucketVersioning', implemented: true },
+  { name: 'PutBucketVersioning', method: 'PUT', target: 'bucket', query: ['versioning'], action: 's3:PutBucketVersioning', implemented: true },
+  { name: 'GetBucketTagging', method: 'GET', target: 'bucket', query: ['tagging'], action: 's3:GetBucketTagging', implemented: true },
+  { name: 'PutBucketTagging', method: 'PUT', target: 'bucket', query: ['tagging'], action: 's3:PutBucketTagging', implemented: true },
+  { name: 'DeleteBucketTagging', method: 'DELETE', target: 'bucket', query: ['tagging'], action: 's3:PutBucketTagging', implemented: true },
+  { name: 'GetBucketAcl', method: 'GET', target: 'bucket', query: ['acl'], action: 's3:GetBucketAcl', implemented: true },
+  { name: 'PutBucketAcl', method: 'PUT', target: 'bucket', query: ['acl'], action: 's3:PutBucketAcl', implemented: true },
+  { name: 'GetBucketCors', method: 'GET', target: 'bucket', query: ['cors'], action: 's3:GetBucketCORS', implemented: true },
+  { name: 'PutBucketCors', method: 'PUT', target: 'bucket', query: ['cors'], action: 's3:PutBucketCORS', implemented: true },
+  { name: 'DeleteBucketCors', method: 'DELETE', target: 'bucket', query: ['cors'], action: 's3:PutBucketCORS', implemented: true },
+  { name: 'GetBucketLifecycleConfiguration', method: 'GET', target: 'bucket', query: ['lifecycle'], action: 's3:GetLifecycleConfiguration', implemented: true },
+  { name: 'PutBucketLifecycleConfiguration', method: 'PUT', target: 'bucket', query: ['lifecycle'], action: 's3:PutLifecycleConfiguration', implemented: true },
+  { name: 'DeleteBucketLifecycle', method: 'DELETE', target: 'bucket', query: ['lifecycle'], action: 's3:PutLifecycleConfiguration', implemented: true },
+  { name: 'GetBucketEncryption', method: 'GET', target: 'bucket', query: ['encryption'], action: 's3:GetEncryptionConfiguration', implemented: true },
+  { name: 'PutBucketEncryption', method: 'PUT', target: 'bucket', query: ['encryption'], action: 's3:PutEncryptionConfiguration', implemented: true },
+  { name: 'DeleteBucketEncryption', method: 'DELETE', target: 'bucket', query: ['encryption'], action: 's3:PutEncryptionConfiguration', implemented: true },
+  { name: 'GetObjectLockConfiguration', method: 'GET', target: 'bucket', query: ['object-lock'], action: 's3:GetBucketObjectLockConfiguration', implemented: true },
+  { name: 'PutObjectLockConfiguration', method: 'PUT', target: 'bucket', query: ['object-lock'], action: 's3:PutBucketObjectLockConfiguration', implemented: true },
+  { name: 'GetBucketOwnershipControls', method: 'GET', target: 'bucket', query: ['ownershipControls'], action: 's3:GetBucketOwnershipControls', implemented: true },
+  { name: 'PutBucketOwnershipControls', method: 'PUT', target: 'bucket', query: ['ownershipControls'], action: 's3:PutBucketOwnershipControls', implemented: true },
+  { name: 'DeleteBucketOwnershipControls', method: 'DELETE', target: 'bucket', query: ['ownershipControls'], action: 's3:PutBucketOwnershipControls', implemented: true },
+  { name: 'GetPublicAccessBlock', method: 'GET', target: 'bucket', query: ['publicAccessBlock'], action: 's3:GetBucketPublicAccessBlock', implemented: true },
+  { name: 'PutPublicAccessBlock', method: 'PUT', target: 'bucket', query: ['publicAccessBlock'], action: 's3:PutBucketPublicAccessBlock', implemented: true },
+  { name: 'DeletePublicAccessBlock', method: 'DELETE', target: 'bucket', query: ['publicAccessBlock'], action: 's3:PutBucketPublicAccessBlock', implemented: true },
   { name: 'GetBucketReplication', method: 'GET', target: 'bucket', query: ['replication'], action: 's3:GetReplicationConfiguration', implemented: false },
   { name: 'PutBucketReplication', method: 'PUT', target: 'bucket', query: ['replication'], action: 's3:PutReplicationConfiguration', implemented: false },
   { name: 'DeleteBucketReplication', method: 'DELETE', target: 'bucket', query: ['replication'], action: 's3:PutReplicationConfiguration', implemented: false },
@@ -101,21 +113,21 @@ export const OPERATIONS = [
   { name: 'DeleteBucketIntelligentTieringConfiguration', method: 'DELETE', target: 'bucket', query: ['intelligent-tiering'], action: 's3:PutIntelligentTieringConfiguration', implemented: false },
 
   // Objects
-  { name: 'GetObject', method: 'GET', target: 'object', action: 's3:GetObject', implemented: true },
-  { name: 'HeadObject', method: 'HEAD', target: 'object', action: 's3:GetObject', implemented: true },
+  { name: 'GetObject', method: 'GET', target: 'object', action: 's3:GetObject', versionedAction: 's3:GetObjectVersion', implemented: true },
+  { name: 'HeadObject', method: 'HEAD', target: 'object', action: 's3:GetObject', versionedAction: 's3:GetObjectVersion', implemented: true },
   { name: 'PutObject', method: 'PUT', target: 'object', action: 's3:PutObject', implemented: true },
   { name: 'CopyObject', method: 'PUT', target: 'object', header: 'x-amz-copy-source', action: 's3:PutObject', implemented: true },
-  { name: 'DeleteObject', method: 'DELETE', target: 'object', action: 's3:DeleteObject', implemented: true },
-  { name: 'GetObjectAttributes', method: 'GET', target: 'object', query: ['attributes'], action: 's3:GetObjectAttributes', implemented: false },
-  { name: 'GetObjectTagging', method: 'GET', target: 'object', query: ['tagging'], action: 's3:GetObjectTagging', implemented: false },
-  { name: 'PutObjectTagging', method: 'PUT', target: 'object', query: ['tagging'], action: 's3:PutObjectTagging', implemented: false },
-  { name: 'DeleteObjectTagging', method: 'DELETE', target: 'object', query: ['tagging'], action: 's3:DeleteObjectTagging', implemented: false },
-  { name: 'GetObjectAcl', method: 'GET', target: 'object', query: ['acl'], action: 's3:GetObjectAcl', implemented: false },
-  { name: 'PutObjectAcl', method: 'PUT', target: 'object', query: ['acl'], action: 's3:PutObjectAcl', implemented: false },
-  { name: 'GetObjectRetention', method: 'GET', target: 'object', query: ['retention'], action: 's3:GetObjectRetention', implemented: false },
-  { name: 'PutObjectRetention', method: 'PUT', target: 'object', query: ['retention'], action: 's3:PutObjectRetention', implemented: false },
-  { name: 'GetObjectLegalHold', method: 'GET', target: 'object', query: ['legal-hold'], action: 's3:GetObjectLegalHold', implemented: false },
-  { name: 'PutObjectLegalHold', method: 'PUT', target: 'object', query: ['legal-hold'], action: 's3:PutObjectLegalHold', implemented: false },
+  { name: 'DeleteObject', method: 'DELETE', target: 'object', action: 's3:DeleteObject', versionedAction: 's3:DeleteObjectVersion', implemented: true },
+  { name: 'GetObjectAttributes', method: 'GET', target: 'object', query: ['attributes'], action: 's3:GetObjectAttributes', versionedAction: 's3:GetObjectVersionAttributes', implemented: true },
+  { name: 'GetObjectTagging', method: 'GET', target: 'object', query: ['tagging'], action: 's3:GetObjectTagging', versionedAction: 's3:GetObjectVersionTagging', implemented: true },
+  { name: 'PutObjectTagging', method: 'PUT', target: 'object', query: ['tagging'], action: 's3:PutObjectTagging', versionedAction: 's3:PutObjectVersionTagging', implemented: true },
+  { name: 'DeleteObjectTagging', method: 'DELETE', target: 'object', query: ['tagging'], action: 's3:DeleteObjectTagging', versionedAction: 's3:DeleteObjectVersionTagging', implemented: true },
+  { name: 'GetObjectAcl', method: 'GET', target: 'object', query: ['acl'], action: 's3:GetObjectAcl', versionedAction: 's3:GetObjectVersionAcl', implemented: true },
+  { name: 'PutObjectAcl', method: 'PUT', target: 'object', query: ['acl'], action: 's3:PutObjectAcl', versionedAction: 's3:PutObjectVersionAcl', implemented: true },
+  { name: 'GetObjectRetention', method: 'GET', target: 'object', query: ['retention'], action: 's3:GetObjectRetention', implemented: true },
+  { name: 'PutObjectRetention', method: 'PUT', target: 'object', query: ['retention'], action: 's3:PutObjectRetention', implemented: true },
+  { name: 'GetObjectLegalHold', method: 'GET', target: 'object', query: ['legal-hold'], action: 's3:GetObjectLegalHold', implemented: true },
+  { name: 'PutObjectLegalHold', method: 'PUT', target: 'object', query: ['legal-hold'], action: 's3:PutObjectLegalHold', implemented: true },
   { name: 'GetObjectTorrent', method: 'GET', target: 'object', query: ['torrent'], action: 's3:GetObjectTorrent', implemented: false },
   { name: 'RestoreObject', method: 'POST', target: 'object', query: ['restore'], action: 's3:RestoreObject', implemented: false },
   { name: 'SelectObjectContent', method: 'POST', target: 'object', query: ['select'], action: 's3:GetObject', implemented: false },

@@ -1,10 +1,11 @@
-import { isS3Error, S3Error, type CredentialStore, type ObjectStore } from '@keyless/core';
+import { ANONYMOUS, isS3Error, S3Error, type CredentialStore, type ObjectStore } from '@keyless/core';
 import type { SigningKeyCache } from '@keyless/sigv4';
-import { authenticate } from './auth/authenticate.js';
+import { authenticate, lookupCaller, type Authenticated } from './auth/authenticate.js';
 import { Authorizer, type AuthzLog } from './auth/authorizer.js';
 import { conditionKeys } from './auth/condition-keys.js';
 import { HANDLERS, type HandlerDeps, type Owner } from './handlers/index.js';
 import { parseAddress } from './http/addressing.js';
+import { actualCorsHeaders, preflightCors } from './http/cors-requests.js';
 import { ResponseRenderer } from './http/render-response.js';
 import type { S3HttpRequest, S3HttpResponse } from './http/s3-http.js';
 import type { S3Request } from './http/s3-request.js';
@@ -12,6 +13,7 @@ import type { ImplementedOperation } from './operations.js';
 import { resolveOperation } from './resolve-operation.js';
 import { validateBucketName } from './validation/bucket-name.js';
 import { validateObjectKey } from './validation/object-key.js';
+import { rejectDuplicateQueryParams } from './validation/query-params.js';
 import { XmlCodec } from './xml/xml-codec.js';
 import { parsePolicy, PolicyError } from '@keyless/policy-engine';
 
@@ -47,6 +49,8 @@ export class S3Api {
       region: deps.region,
       owner: deps.owner,
       authorize: (req, action, bucket, key) => this.check(req, action, bucket, key),
+      lookupCaller: (accessKey) => lookupCaller(accessKey, deps),
+      now: deps.now,
       validateBucketPolicy: (json) => {
         try {
           parsePolicy(json, { kind: 'resource' });
@@ -59,17 +63,38 @@ export class S3Api {
   }
 
   async handle(req: S3HttpRequest): Promise<S3HttpResponse> {
+    const addressed: { bucket?: string } = {};
+    const res = await this.respond(req, addressed);
+    // A cross-origin request's response (error or not) carries the headers of the matching CORS rule.
+    if (addressed.bucket !== undefined && req.method !== 'OPTIONS' && req.headers.origin !== undefined) {
+      Object.assign(res.headers, await actualCorsHeaders(this.deps.store, addressed.bucket, req.method, req.headers));
+    }
+    return res;
+  }
+
+  private async respond(req: S3HttpRequest, addressed: { bucket?: string }): Promise<S3HttpResponse> {
     let resource = req.rawPath;
     let operation: string | undefined;
     try {
       const { bucket, key, virtualHost } = parseAddress(req.headers.host, req.rawPath, this.deps.domain);
       resource = bucket === undefined ? '/' : key === undefined ? `/${bucket}` : `/${bucket}/${key}`;
+      addressed.bucket = bucket;
+      // A browser's CORS preflight is not an S3 operation: unauthenticated, answered from the bucket's CORS rules.
+      if (req.method === 'OPTIONS' && bucket !== undefined) {
+        operation = 'PreflightCors';
+        validateBucketName(bucket);
+        const res = await preflightCors(this.deps.store, bucket, req.headers);
+        if (!req.body.readableEnded) req.body.resume();
+        return { ...this.renderer.render(res, req.method, req.requestId), operation };
+      }
       const query = new URLSearchParams(req.rawQuery);
+      rejectDuplicateQueryParams(query);
       const op = resolveOperation(req.method, bucket, key, query, req.headers);
       operation = op.name;
       if (bucket !== undefined && op.name !== 'CreateBucket') validateBucketName(bucket);
       if (op.key !== undefined) validateObjectKey(op.key);
-      const { principal, auth } = await authenticate(
+      // PostObject carries its credentials in the form body: its handler authenticates and authorizes.
+      const { principal, auth }: Authenticated = op.spec.authInBody ? { principal: ANONYMOUS } : await authenticate(
         { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, rawHeaders: req.rawHeaders },
         { credentials: this.deps.credentials, root: this.deps.root, region: this.deps.region, now: this.deps.now, keyCache: this.deps.keyCache },
         { virtualHostBucket: virtualHost ? bucket : undefined },
@@ -77,7 +102,9 @@ export class S3Api {
       const s3req: S3Request = {
         op, method: req.method, query, headers: req.headers, principal, auth, requestId: req.requestId, sourceIp: req.sourceIp, secure: req.secure, rawBody: req.body,
       };
-      if (!op.spec.perObject) await this.check(s3req, op.spec.action, bucket, op.key);
+      // A request naming a version is authorized by the versioned action (s3:GetObjectVersion, ...).
+      const action = op.spec.versionedAction !== undefined && query.has('versionId') ? op.spec.versionedAction : op.spec.action;
+      if (!op.spec.perObject && !op.spec.authInBody) await this.check(s3req, action, bucket, op.key);
       if (!op.spec.implemented) throw new S3Error('NotImplemented', `${op.name} is not implemented.`);
       const handler = HANDLERS[op.name as ImplementedOperation];
       const res = await handler(s3req, this.handlerDeps).catch((err) => this.hideMissingKey(err, s3req));

@@ -38,8 +38,11 @@ export function createApp(deps: AppDeps): Koa {
     const requestId = newRequestId();
     ctx.state.requestId = requestId;
     const started = process.hrtime.bigint();
+    // Read now: by the time 'close' fires a reset connection has already detached its socket.
+    const remote = ctx.req.socket?.remoteAddress;
     ctx.respond = false;
-    await next();
+    // Listen before dispatching: a streamed body (GetObject) is finished, and 'close' emitted,
+    // before next() returns, and a listener added afterwards never fires.
     ctx.res.once('close', () => {
       deps.log({
         msg: 'request',
@@ -49,9 +52,10 @@ export function createApp(deps: AppDeps): Koa {
         status: ctx.res.statusCode,
         op: ctx.state.op,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
-        remote: ctx.req.socket.remoteAddress,
+        remote,
       });
     });
+    await next();
   });
 
   app.use(async (ctx) => {

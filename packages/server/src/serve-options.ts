@@ -14,6 +14,17 @@ export interface ServeOptions {
   stsMapping?: string;
   /** Longest STS session, seconds. */
   stsMaxDuration: number;
+  /**
+   * Time between runs of the bucket lifecycle worker, ms (default 1 hour). Also settable with the
+   * `KEYLESS_LIFECYCLE_INTERVAL` environment variable, in seconds (for tests and operators).
+   */
+  lifecycleIntervalMs?: number;
+  /**
+   * Slow-client limits (internal: tests shorten them so a slowloris is cut off in a second).
+   * `headersMs`: the whole request head must arrive within it (default 30 s); `idleMs`: a socket
+   * with no traffic for that long is closed, a body stalled midway included (default 120 s).
+   */
+  timeouts?: { headersMs?: number; idleMs?: number };
 }
 
 /** Defaults of the command-line contract: `127.0.0.1:9000`, `./data`, `us-east-1`, 12 h sessions at most. */

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:https';
 import { mkdirSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { createHash, constants as tlsConstants } from 'node:crypto';
 import { resolve } from 'node:path';
-import { S3Api, FsObjectStore } from '@keyless/object-storage';
+import { S3Api, FsObjectStore, LifecycleWorker } from '@keyless/object-storage';
 import { SqliteCredentialStore } from '@keyless/credential-store';
 import { builtinPolicies } from '@keyless/policy-engine';
 import { parseMappingFile, TrustStore, type StsDeps } from '@keyless/sts';
@@ -22,12 +22,33 @@ export interface RunningServer {
   caBundle?: string;
   clientCa?: string;
   server: Server;
+  /** The bucket lifecycle worker (started); tests call `runOnce(now)` on it. */
+  lifecycle: LifecycleWorker;
   close(): Promise<void>;
 }
 
 /** How often expired STS sessions are purged; they are kept an hour past expiry so clients get ExpiredToken, not InvalidAccessKeyId. */
 const PURGE_INTERVAL_MS = 60_000;
 const PURGE_GRACE_MS = 3600_000;
+
+/** The TLS cipher suites offered: TLS 1.3's, then ECDHE with AES-GCM or ChaCha20-Poly1305 for TLS 1.2 (Mozilla "intermediate"). */
+const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/** Default time between lifecycle runs: S3 applies rules about once a day; an hour keeps expiry close to due. */
+const LIFECYCLE_INTERVAL_MS = 3600_000;
+
+/** The lifecycle interval: option, else `KEYLESS_LIFECYCLE_INTERVAL` (seconds), else one hour. */
+function lifecycleInterval(opts: ServeOptions, env: NodeJS.ProcessEnv): number {
+  if (opts.lifecycleIntervalMs !== undefined) return opts.lifecycleIntervalMs;
+  const seconds = Number(env.KEYLESS_LIFECYCLE_INTERVAL);
+  if (env.KEYLESS_LIFECYCLE_INTERVAL === undefined) return LIFECYCLE_INTERVAL_MS;
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('KEYLESS_LIFECYCLE_INTERVAL must be a positive number of seconds');
+  return Math.max(100, Math.round(seconds * 1000));
+}
 
 /**
  * Builds every dependency (the only place that chooses implementations) and starts the single
@@ -47,7 +68,8 @@ export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.P
   let caBundle: string | undefined;
   if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together');
   if (certFile === undefined) {
-    const dev = await ensureDevCertificates(dataDir, host === '0.0.0.0' || host === '::' ? [] : [host]);
+    const names = [...(host === '0.0.0.0' || host === '::' ? [] : [host]), ...(opts.domain ? [opts.domain, `*.${opts.domain}`] : [])];
+    const dev = await ensureDevCertificates(dataDir, names);
     certFile = dev.serverCert;
     keyFile = dev.serverKey;
     caBundle = dev.caCert;
@@ -65,6 +87,8 @@ export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.P
     requestCert: true,
     rejectUnauthorized: false,
     minVersion: 'TLSv1.2' as const,
+    // TLS 1.2 with forward-secret AEAD suites only (Node's default list also allows CBC ones); TLS 1.3 suites are all AEAD.
+    ciphers: TLS_CIPHERS,
     // No session tickets: a resumed session keeps only the peer's leaf, not the intermediates it
     // sent, so AssumeRoleWithCertificate through an intermediate would fail on every reconnection.
     secureOptions: tlsConstants.SSL_OP_NO_TICKET,
@@ -94,11 +118,14 @@ export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.P
     keyCache: new SigningKeyCache(),
   });
   const app = createApp({ s3, sts, log });
-  const server = createServer(tlsOptions(), app.callback());
+  const headersMs = opts.timeouts?.headersMs ?? 30_000;
+  // Node checks headersTimeout only every connectionsCheckingInterval (30 s by default): check at
+  // least twice per timeout so a shortened limit is enforced on time.
+  const server = createServer({ ...tlsOptions(), connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersMs / 2))) }, app.callback());
   // Slow clients must not hold the server: headers within 30 s, and a socket idle for 2 minutes is closed.
-  server.headersTimeout = 30_000;
+  server.headersTimeout = headersMs;
   server.requestTimeout = 0;
-  server.timeout = 120_000;
+  server.timeout = opts.timeouts?.idleMs ?? 120_000;
   server.keepAliveTimeout = 5_000;
 
   if (clientCa) watchFile(clientCa, { interval: 1000 }, () => {
@@ -112,6 +139,8 @@ export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.P
     credentials.purgeExpired(new Date(Date.now() - PURGE_GRACE_MS)).catch((err) => log({ msg: 'session purge failed', error: String(err) }));
   }, PURGE_INTERVAL_MS);
   purge.unref();
+  const lifecycle = new LifecycleWorker({ store, log, intervalMs: lifecycleInterval(opts, env) });
+  lifecycle.start();
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -129,7 +158,9 @@ export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.P
     caBundle,
     clientCa,
     server,
+    lifecycle,
     async close() {
+      await lifecycle.stop();
       clearInterval(purge);
       if (clientCa) unwatchFile(clientCa);
       await new Promise<void>((ok) => {

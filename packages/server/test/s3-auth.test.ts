@@ -156,10 +156,10 @@ describe('S3 HTTP: authentication and protocol errors', function () {
   describe('protocol errors', function () {
     it('unimplemented operations answer 501 NotImplemented XML', async () => {
       const specs: S3RequestSpec[] = [
-        { method: 'GET', bucket: B, query: { versioning: '' } },
-        { method: 'PUT', bucket: B, key: 'secret.txt', query: { tagging: '' }, body: '<Tagging><TagSet/></Tagging>' },
-        { method: 'GET', bucket: B, query: { cors: '' } },
-        { method: 'GET', bucket: B, query: { versions: '' } },
+        { method: 'GET', bucket: B, query: { replication: '' } },
+        { method: 'POST', bucket: B, key: 'secret.txt', query: { restore: '' }, body: '<RestoreRequest/>' },
+        { method: 'GET', bucket: B, query: { website: '' } },
+        { method: 'GET', bucket: B, query: { notification: '' } },
       ];
       for (const spec of specs) {
         const res = await send(spec);

@@ -6,6 +6,7 @@ import { parseAuthorizationHeader, parsePresignedQuery, type ParsedAuthorization
 import { checkPayloadHashHeader } from './payload-mode.js';
 import { SigningKeyCache, signingKey } from './signing-key.js';
 import { verifySigV2 } from './verify-sigv2.js';
+import { redactSecurityToken } from './redact-security-token.js';
 
 /** The request as it arrived, before any parsing. */
 export interface SignedRequest {
@@ -168,7 +169,8 @@ export async function verifyRequest(req: SignedRequest, opts: VerifyOptions): Pr
       AWSAccessKeyId: credential.accessKeyId,
       StringToSign: toSign,
       SignatureProvided: parsed.signature,
-      CanonicalRequest: canonical,
+      // The canonical request holds signed header values, the session token among them.
+      CanonicalRequest: redactSecurityToken(canonical),
     });
   }
   return {

@@ -3,6 +3,7 @@ import { S3Error } from '@keyless/core';
 import { formatAmzDate, parseAmzDate, parseHttpDate } from './amz-date.js';
 import { groupRawHeaders } from './canonical-request.js';
 import type { SignedRequest, VerifiedAuth, VerifyOptions } from './verify-request.js';
+import { redactSecurityToken } from './redact-security-token.js';
 
 /**
  * Query parameters that are part of SigV2's CanonicalizedResource (S3's sub-resources and response
@@ -99,7 +100,7 @@ export async function verifySigV2(req: SignedRequest, opts: VerifyOptions, autho
   // S3) although the request line says `/bucket`.
   const bucketOnly = opts.virtualHostBucket === undefined && /^\/[^/]+$/.test(req.rawPath);
   if (!matches(toSign) && !(bucketOnly && matches(sigV2StringToSign({ ...req, rawPath: req.rawPath + '/' }, dateLine)))) {
-    throw new S3Error('SignatureDoesNotMatch', undefined, { AWSAccessKeyId: accessKeyId, StringToSign: toSign, SignatureProvided: signature });
+    throw new S3Error('SignatureDoesNotMatch', undefined, { AWSAccessKeyId: accessKeyId, StringToSign: redactSecurityToken(toSign), SignatureProvided: signature });
   }
   return {
     accessKeyId,

@@ -4,6 +4,7 @@ import type { ObjectStoreFactory } from './contract-helpers.js';
 import { listingContract } from './contract-listing.js';
 import { multipartContract } from './contract-multipart.js';
 import { objectContract } from './contract-objects.js';
+import { versioningContract } from './contract-versioning.js';
 
 /** The store under test in the current test, with a bucket named {@link ContractContext.bucket}. */
 export interface ContractContext {
@@ -48,5 +49,6 @@ export function objectStoreContract(name: string, factory: ObjectStoreFactory): 
     objectContract(ctx);
     listingContract(ctx);
     multipartContract(ctx);
+    versioningContract(ctx);
   });
 }

@@ -38,37 +38,63 @@ export async function authenticate(
   opts: { service?: string; payloadHash?: string; virtualHostBucket?: string } = {},
 ): Promise<Authenticated> {
   const { service = 's3', payloadHash, virtualHostBucket } = opts;
-  let user: UserRecord | undefined;
-  let session: SessionRecord | undefined;
-  const now = deps.now();
+  let caller: CallerLookup | undefined;
   const auth = await verifyRequest(req, {
     service,
     region: deps.region,
-    now,
+    now: deps.now(),
     keyCache: deps.keyCache,
     payloadHash,
     virtualHostBucket,
     lookupSecret: async (accessKey) => {
-      if (safeEqual(accessKey, deps.root.accessKey)) return deps.root.secretKey;
-      if (accessKey.startsWith('ASIA')) {
-        session = await deps.credentials.getSession(accessKey);
-        if (session && session.expiresAt.getTime() <= now.getTime()) throw new S3Error('ExpiredToken', undefined, { 'X-Amz-Expires': session.expiresAt.toISOString() });
-        return session?.secretKey;
-      }
-      user = await deps.credentials.getUser(accessKey);
-      return user?.secretKey;
+      caller = await lookupCaller(accessKey, deps);
+      return caller?.secretKey;
     },
   });
-  if (!auth) return { principal: ANONYMOUS };
-  if (session) {
-    if (auth.securityToken === undefined) throw new S3Error('AccessDenied', 'Temporary credentials require the x-amz-security-token header or X-Amz-Security-Token parameter.');
-    const hash = createHash('sha256').update(auth.securityToken).digest('hex');
-    if (!safeEqual(hash, session.sessionTokenHash)) throw new S3Error('InvalidToken');
-    return { auth, principal: sessionPrincipal(session) };
+  if (!auth || !caller) return { principal: ANONYMOUS };
+  return { auth, principal: caller.principal(auth.securityToken) };
+}
+
+/** An access key's secret, and how to build its Principal once a signature made with it verified. */
+export interface CallerLookup {
+  secretKey: string;
+  /**
+   * The caller's Principal given the security token that came with the request: sessions need the
+   * matching token (missing -> AccessDenied, wrong -> InvalidToken), long-term keys must not send one.
+   */
+  principal(securityToken: string | undefined): Principal;
+}
+
+/**
+ * Looks up an access key among root, STS sessions (`ASIA...`; expired -> ExpiredToken) and static
+ * users; `undefined` when unknown. Shared by header/presigned authentication and browser POST
+ * uploads (whose signature is over the policy, not the request).
+ */
+export async function lookupCaller(accessKey: string, deps: Pick<AuthenticatorDeps, 'credentials' | 'root' | 'now'>): Promise<CallerLookup | undefined> {
+  if (safeEqual(accessKey, deps.root.accessKey)) {
+    return { secretKey: deps.root.secretKey, principal: (token) => longTerm(token, rootPrincipal(deps.root.accessKey)) };
   }
-  if (auth.securityToken !== undefined) throw new S3Error('InvalidToken', 'A security token was sent with long-term credentials.');
-  if (user) return { auth, principal: userPrincipal(user) };
-  return { auth, principal: rootPrincipal(deps.root.accessKey) };
+  if (accessKey.startsWith('ASIA')) {
+    const session = await deps.credentials.getSession(accessKey);
+    if (!session) return undefined;
+    if (session.expiresAt.getTime() <= deps.now().getTime()) throw new S3Error('ExpiredToken', undefined, { 'X-Amz-Expires': session.expiresAt.toISOString() });
+    return {
+      secretKey: session.secretKey,
+      principal: (token) => {
+        if (token === undefined) throw new S3Error('AccessDenied', 'Temporary credentials require the x-amz-security-token header or X-Amz-Security-Token parameter.');
+        const hash = createHash('sha256').update(token).digest('hex');
+        if (!safeEqual(hash, session.sessionTokenHash)) throw new S3Error('InvalidToken');
+        return sessionPrincipal(session);
+      },
+    };
+  }
+  const user = await deps.credentials.getUser(accessKey);
+  return user && { secretKey: user.secretKey, principal: (token) => longTerm(token, userPrincipal(user)) };
+}
+
+function longTerm(token: string | undefined, principal: Principal): Principal {
+  if (token !== undefined) throw new S3Error('InvalidToken', 'A security token was sent with long-term credentials.');
+  return principal;
 }
 
 /** The root principal: every action on every resource. */

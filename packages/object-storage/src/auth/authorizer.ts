@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isS3Error, S3Error, type CredentialStore, type ObjectStore, type Principal } from '@keyless/core';
-import { builtinPolicies, evaluate, PolicyCache, type Decision, type Policy } from '@keyless/policy-engine';
-import { POLICY_CONFIG } from '../handlers/policy-handlers.js';
+import { builtinPolicies, evaluate, PolicyCache, type Decision, type NamedPolicy, type Policy, type RequestContext } from '@keyless/policy-engine';
+import { isPublicPolicy, POLICY_CONFIG } from '../handlers/policy-handlers.js';
+import { aclAllows, restrictsPublicBuckets } from './acl-access.js';
 
 /** One authorization question. */
 export interface AuthzRequest {
@@ -17,8 +18,9 @@ export interface AuthzRequest {
 export type AuthzLog = (event: Record<string, unknown>) => void;
 
 /**
- * Evaluates identity, session and bucket policies for a request. Root is always allowed. Parsed
- * policies are cached by text, so an edited policy (CLI) takes effect on the next request.
+ * Evaluates identity, session and bucket policies for a request, then Block Public Access and ACL
+ * grants (`applyPublicAccessRules`). Root is always allowed. Parsed policies are cached by text, so
+ * an edited policy (CLI) takes effect on the next request.
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
@@ -42,6 +44,7 @@ export class Authorizer {
       ? [{ name: 'session-policy', policy: this.cache.get(`session:${createHash('sha256').update(req.principal.sessionPolicy).digest('hex')}`, req.principal.sessionPolicy) }]
       : undefined;
     let resource: { name: string; policy: Policy } | undefined;
+    let policyText: string | undefined;
     if (req.bucket !== undefined) {
       // Only a missing bucket means "no bucket policy": on any other failure, skipping the policy
       // would skip its Denies, so the request fails instead.
@@ -50,18 +53,38 @@ export class Authorizer {
         throw err;
       });
       if (text !== undefined) resource = { name: `bucket-policy:${req.bucket}`, policy: this.cache.get(`bucket:${req.bucket}`, text, { kind: 'resource' }) };
+      policyText = text;
     }
-    return evaluate({
-      identity,
-      session,
-      resource,
-      ctx: {
-        action: req.action,
-        resource: Authorizer.resourceArn(req.bucket, req.key),
-        principal: { arn: req.principal.arn, type: req.principal.type },
-        keys: req.keys,
-      },
-    });
+    const ctx: RequestContext = {
+      action: req.action,
+      resource: Authorizer.resourceArn(req.bucket, req.key),
+      principal: { arn: req.principal.arn, type: req.principal.type },
+      keys: req.keys,
+    };
+    const decision = evaluate({ identity, session, resource, ctx });
+    if (req.bucket === undefined) return decision;
+    return this.applyPublicAccessRules(req, req.bucket, decision, policyText, session && { session, ctx });
+  }
+
+  /**
+   * Block Public Access and ACLs, on top of the policy decision: RestrictPublicBuckets takes from
+   * anonymous callers what a public bucket policy gives them; otherwise an ACL grant allows what no
+   * policy explicitly denies (within a session policy's ceiling).
+   */
+  private async applyPublicAccessRules(
+    req: AuthzRequest, bucket: string, decision: Decision, policyText: string | undefined, ceiling: { session: NamedPolicy[]; ctx: RequestContext } | undefined,
+  ): Promise<Decision> {
+    const anonymous = req.principal.type === 'anonymous';
+    if (anonymous && policyText !== undefined && decision.reason !== 'explicit-deny' && isPublicPolicy(policyText) && (await restrictsPublicBuckets(this.deps.store, bucket))) {
+      return { effect: 'Deny', reason: 'restrict-public-buckets' };
+    }
+    if (decision.effect === 'Allow' || decision.reason !== 'implicit-deny') return decision;
+    const versionId = typeof req.keys['s3:VersionId'] === 'string' ? req.keys['s3:VersionId'] : undefined;
+    if (!(await aclAllows(this.deps.store, { principal: req.principal, action: req.action, bucket, key: req.key, versionId }))) return decision;
+    if (ceiling && evaluate({ identity: ceiling.session, ctx: ceiling.ctx }).effect !== 'Allow') {
+      return { effect: 'Deny', reason: 'session-policy' };
+    }
+    return { effect: 'Allow', reason: 'acl' };
   }
 
   /** Throws AccessDenied (and logs why) unless the request is allowed. */

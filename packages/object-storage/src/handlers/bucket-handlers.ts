@@ -4,6 +4,7 @@ import { readSmallBody } from '../http/payload.js';
 import { xmlDate } from '../http/object-metadata.js';
 import { validateBucketName } from '../validation/bucket-name.js';
 import { asText, S3_XMLNS } from '../xml/xml-codec.js';
+import { applyNewBucketAccess, newBucketAccessFrom } from '../auth/bucket-access-settings.js';
 import type { Handler, HandlerDeps } from './handler-deps.js';
 
 /**
@@ -42,16 +43,14 @@ export const listBuckets: Handler = async (req, deps) => {
 
 /**
  * CreateBucket. An optional `CreateBucketConfiguration/LocationConstraint` must name this server's
- * region. @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
+ * region; `x-amz-acl` and `x-amz-object-ownership` set the bucket ACL and ownership controls. @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
  */
 export const createBucket: Handler = async (req, deps) => {
   const bucket = bucketOf(req);
   validateBucketName(bucket);
-  if ((header(req, 'x-amz-bucket-object-lock-enabled') ?? '').toLowerCase() === 'true') {
-    throw new S3Error('NotImplemented', 'Object lock is not implemented yet.');
-  }
-  const acl = header(req, 'x-amz-acl');
-  if (acl !== undefined && acl !== 'private') throw new S3Error('NotImplemented', `The canned ACL ${acl} is not implemented.`);
+  // Object Lock at creation also enables versioning, as S3 does.
+  const objectLockEnabled = (header(req, 'x-amz-bucket-object-lock-enabled') ?? '').toLowerCase() === 'true';
+  const access = newBucketAccessFrom(req.headers);
   const body = await readSmallBody(req, 64 * 1024);
   if (body.length > 0) {
     const conf = deps.xml.parse(body.toString('utf8'), 'CreateBucketConfiguration');
@@ -61,7 +60,8 @@ export const createBucket: Handler = async (req, deps) => {
     }
   }
   if (await deps.store.getBucket(bucket)) throw new S3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: bucket });
-  await deps.store.createBucket(bucket, { region: deps.region });
+  await deps.store.createBucket(bucket, { region: deps.region, objectLockEnabled });
+  await applyNewBucketAccess(deps.store, bucket, access);
   return { headers: { Location: `/${bucket}` } };
 };
 

@@ -3,6 +3,7 @@ import { bucketOf } from '../http/s3-request.js';
 import { readSmallBody } from '../http/payload.js';
 import { validateObjectKey } from '../validation/object-key.js';
 import { asArray, asText, MAX_XML_BYTES, S3_XMLNS } from '../xml/xml-codec.js';
+import { bypassGovernanceRequested } from '../http/version-query.js';
 import type { Handler } from './handler-deps.js';
 
 /** Content-MD5 or a flexible checksum (value, SDK algorithm hint or trailer). */
@@ -29,21 +30,28 @@ export const deleteObjects: Handler = async (req, deps) => {
   const objects = asArray(doc.Object as Record<string, unknown> | Record<string, unknown>[] | undefined);
   if (objects.length === 0 || objects.length > MAX_KEYS) throw new S3Error('MalformedXML');
   if (!(await deps.store.getBucket(bucket))) throw new S3Error('NoSuchBucket', undefined, { BucketName: bucket });
-  const deleted: { Key: string }[] = [];
-  const errors: { Key: string; Code: string; Message: string }[] = [];
+  const deleted: { Key: string; VersionId?: string; DeleteMarker?: boolean; DeleteMarkerVersionId?: string }[] = [];
+  const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
+  const bypass = bypassGovernanceRequested(req);
   for (const o of objects) {
     const key = asText(o.Key);
     if (key === undefined) throw new S3Error('MalformedXML');
+    const version = asText(o.VersionId);
     try {
-      const version = asText(o.VersionId);
-      if (version !== undefined && version !== 'null') throw new S3Error('NotImplemented', 'Deleting a specific version is not implemented yet.');
       validateObjectKey(key);
-      await deps.authorize(req, 's3:DeleteObject', bucket, key);
-      await deps.store.deleteObject(bucket, key);
-      if (!quiet) deleted.push({ Key: key });
+      await deps.authorize(req, version !== undefined ? 's3:DeleteObjectVersion' : 's3:DeleteObject', bucket, key);
+      if (bypass && version !== undefined) await deps.authorize(req, 's3:BypassGovernanceRetention', bucket, key);
+      const res = await deps.store.deleteObject(bucket, key, { versionId: version, bypassGovernanceRetention: bypass });
+      // As S3: a version removal names the version (and DeleteMarker when it was one); a new
+      // delete marker is reported with its id as DeleteMarkerVersionId.
+      if (!quiet) {
+        if (version !== undefined) deleted.push({ Key: key, VersionId: version, ...(res.deleteMarker ? { DeleteMarker: true, DeleteMarkerVersionId: version } : {}) });
+        else if (res.deleteMarker) deleted.push({ Key: key, DeleteMarker: true, DeleteMarkerVersionId: res.versionId });
+        else deleted.push({ Key: key });
+      }
     } catch (err) {
       if (!isS3Error(err) || err.status >= 500) throw err;
-      errors.push({ Key: key, Code: err.code, Message: err.message });
+      errors.push({ Key: key, VersionId: version, Code: err.code, Message: err.message });
     }
   }
   return { body: { xml: { DeleteResult: { '@_xmlns': S3_XMLNS, Deleted: deleted, Error: errors } } } };

@@ -1,6 +1,7 @@
 import type { ObjectStore } from '@keyless/core';
 import type { XmlCodec } from '../xml/xml-codec.js';
 import type { S3Request, S3Response } from '../http/s3-request.js';
+import type { CallerLookup } from '../auth/authenticate.js';
 
 /** The bucket owner reported in listings (a single-tenant server has one). */
 export interface Owner {
@@ -19,6 +20,13 @@ export interface HandlerDeps {
    * s3:DeleteObject per key of DeleteObjects. Throws AccessDenied.
    */
   authorize(req: S3Request, action: string, bucket: string, key?: string): Promise<void>;
+  /**
+   * Looks up an access key's secret and principal (root, user or STS session, with the session
+   * token rules); for handlers that verify a signature carried in the body (PostObject).
+   */
+  lookupCaller(accessKey: string): Promise<CallerLookup | undefined>;
+  /** The current time (injected so tests and policies agree on it). */
+  now(): Date;
   /** Validates a bucket policy document; throws S3Error MalformedPolicy naming the problem. */
   validateBucketPolicy(json: string): void;
 }

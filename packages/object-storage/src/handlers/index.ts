@@ -8,12 +8,39 @@ import {
   abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, listParts, uploadPart, uploadPartCopy,
 } from './multipart-handlers.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './policy-handlers.js';
+import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versioning-handlers.js';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './object-tagging-handlers.js';
+import {
+  getObjectLegalHold, getObjectLockConfiguration, getObjectRetention, putObjectLegalHold, putObjectLockConfiguration, putObjectRetention,
+} from './object-lock-handlers.js';
+import { getObjectAttributes } from './object-attributes.js';
+import { postObject } from './post-object.js';
+import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from './lifecycle-handlers.js';
+import { deleteBucketCors, getBucketCors, putBucketCors } from './cors-handlers.js';
+import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './bucket-tagging-handlers.js';
+import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acl-handlers.js';
+import { deleteBucketOwnershipControls, getBucketOwnershipControls, putBucketOwnershipControls } from './ownership-controls-handlers.js';
+import { deletePublicAccessBlock, getPublicAccessBlock, putPublicAccessBlock } from './public-access-block-handlers.js';
+import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption-handlers.js';
 
 /**
  * One handler per implemented operation of the table. The mapped type makes a missing handler a
  * compile error, and an extra one too.
  */
 export const HANDLERS: { readonly [K in ImplementedOperation]: Handler } = {
+  ListObjectVersions: listObjectVersions,
+  GetBucketVersioning: getBucketVersioning,
+  PutBucketVersioning: putBucketVersioning,
+  GetObjectTagging: getObjectTagging,
+  PutObjectTagging: putObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
+  GetObjectLockConfiguration: getObjectLockConfiguration,
+  PutObjectLockConfiguration: putObjectLockConfiguration,
+  GetObjectRetention: getObjectRetention,
+  PutObjectRetention: putObjectRetention,
+  GetObjectLegalHold: getObjectLegalHold,
+  PutObjectLegalHold: putObjectLegalHold,
+  GetObjectAttributes: getObjectAttributes,
   ListBuckets: listBuckets,
   CreateBucket: createBucket,
   HeadBucket: headBucket,
@@ -30,6 +57,10 @@ export const HANDLERS: { readonly [K in ImplementedOperation]: Handler } = {
   GetObject: getObject,
   HeadObject: headObject,
   PutObject: putObject,
+  PostObject: postObject,
+  GetBucketLifecycleConfiguration: getBucketLifecycleConfiguration,
+  PutBucketLifecycleConfiguration: putBucketLifecycleConfiguration,
+  DeleteBucketLifecycle: deleteBucketLifecycle,
   CopyObject: copyObject,
   DeleteObject: deleteObject,
   CreateMultipartUpload: createMultipartUpload,
@@ -38,6 +69,25 @@ export const HANDLERS: { readonly [K in ImplementedOperation]: Handler } = {
   CompleteMultipartUpload: completeMultipartUpload,
   AbortMultipartUpload: abortMultipartUpload,
   ListParts: listParts,
+  GetBucketCors: getBucketCors,
+  PutBucketCors: putBucketCors,
+  DeleteBucketCors: deleteBucketCors,
+  GetBucketTagging: getBucketTagging,
+  PutBucketTagging: putBucketTagging,
+  DeleteBucketTagging: deleteBucketTagging,
+  GetBucketAcl: getBucketAcl,
+  PutBucketAcl: putBucketAcl,
+  GetObjectAcl: getObjectAcl,
+  PutObjectAcl: putObjectAcl,
+  GetBucketOwnershipControls: getBucketOwnershipControls,
+  PutBucketOwnershipControls: putBucketOwnershipControls,
+  DeleteBucketOwnershipControls: deleteBucketOwnershipControls,
+  GetPublicAccessBlock: getPublicAccessBlock,
+  PutPublicAccessBlock: putPublicAccessBlock,
+  DeletePublicAccessBlock: deletePublicAccessBlock,
+  GetBucketEncryption: getBucketEncryption,
+  PutBucketEncryption: putBucketEncryption,
+  DeleteBucketEncryption: deleteBucketEncryption,
 };
 
 export type { Handler, HandlerDeps, Owner } from './handler-deps.js';

@@ -1,4 +1,4 @@
-import { S3Error, type ChecksumAlgorithm } from '@keyless/core';
+import { S3Error, type ChecksumAlgorithm, type ChecksumMap, type ChecksumType } from '@keyless/core';
 import { bucketOf, header, keyOf, type S3Request } from '../http/s3-request.js';
 import { openPayload, readSmallBody, MAX_PUT_SIZE } from '../http/payload.js';
 import { storedContentEncoding, objectHeadersFrom, refuseUnsupportedWriteHeaders, storageClassFrom, userMetadataFrom, xmlDate } from '../http/object-metadata.js';
@@ -6,6 +6,9 @@ import { asArray, asText, S3_XMLNS } from '../xml/xml-codec.js';
 import { openCopySource } from './object-handlers.js';
 import { writePrecondition } from '../http/conditions.js';
 import { encodeIfUrl, parseEncodingType, parseMaxKeys } from './list-params.js';
+import { aclAttributes, writeAclFromHeaders } from '../auth/bucket-access-settings.js';
+import { withPartChecksum } from '../http/part-checksum.js';
+import { writeExtrasFromHeaders, writtenVersionHeader } from '../http/write-extras.js';
 import type { Handler } from './handler-deps.js';
 
 const CHECKSUM_ALGORITHMS = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
@@ -24,6 +27,21 @@ function uploadIdOf(req: S3Request): string {
   return req.query.get('uploadId') ?? '';
 }
 
+/**
+ * `x-amz-checksum-type` of CreateMultipartUpload: FULL_OBJECT needs a CRC, COMPOSITE is not
+ * available for CRC64NVME, and either needs `x-amz-checksum-algorithm`.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html#ChecksumTypes
+ */
+function checksumTypeOf(value: string | undefined, alg: ChecksumAlgorithm | undefined): ChecksumType | undefined {
+  if (value === undefined) return undefined;
+  const type = value.toUpperCase();
+  if (type !== 'FULL_OBJECT' && type !== 'COMPOSITE') throw new S3Error('InvalidRequest', 'Value for x-amz-checksum-type header is invalid.');
+  if (alg === undefined) throw new S3Error('InvalidRequest', 'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
+  if (type === 'FULL_OBJECT' && (alg === 'SHA1' || alg === 'SHA256')) throw new S3Error('InvalidRequest', `The FULL_OBJECT checksum type cannot be used with the ${alg.toLowerCase()} checksum algorithm.`);
+  if (type === 'COMPOSITE' && alg === 'CRC64NVME') throw new S3Error('InvalidRequest', 'The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.');
+  return type;
+}
+
 /** @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html */
 export const createMultipartUpload: Handler = async (req, deps) => {
   refuseUnsupportedWriteHeaders(req.headers);
@@ -31,16 +49,25 @@ export const createMultipartUpload: Handler = async (req, deps) => {
   if (alg !== undefined && !CHECKSUM_ALGORITHMS.has(alg)) {
     throw new S3Error('InvalidRequest', 'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
   }
+  const checksumType = checksumTypeOf(header(req, 'x-amz-checksum-type'), alg as ChecksumAlgorithm | undefined);
+  const extras = await writeExtrasFromHeaders(req, deps);
   const upload = await deps.store.createMultipartUpload({
+    checksumType,
     bucket: bucketOf(req),
     key: keyOf(req),
     headers: objectHeadersFrom(req.headers, storedContentEncoding(header(req, 'content-encoding'))),
     userMetadata: userMetadataFrom(req.headers),
     storageClass: storageClassFrom(req.headers),
     checksumAlgorithm: alg as ChecksumAlgorithm | undefined,
+    extras: {
+      attributes: aclAttributes(await writeAclFromHeaders(deps.store, bucketOf(req), req.headers)),
+      tags: extras.tags,
+      retention: extras.retention,
+      legalHold: extras.legalHold,
+    },
   });
   return {
-    headers: { 'x-amz-checksum-algorithm': upload.checksumAlgorithm },
+    headers: { 'x-amz-checksum-algorithm': upload.checksumAlgorithm, 'x-amz-checksum-type': upload.checksumType },
     body: { xml: { InitiateMultipartUploadResult: { '@_xmlns': S3_XMLNS, Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId } } },
   };
 };
@@ -50,9 +77,10 @@ export const uploadPart: Handler = async (req, deps) => {
   const partNumber = partNumberOf(req);
   const bucket = bucketOf(req);
   const key = keyOf(req);
-  await deps.store.getMultipartUpload(bucket, key, uploadIdOf(req));
+  const upload = await deps.store.getMultipartUpload(bucket, key, uploadIdOf(req));
   const payload = openPayload(req, MAX_PUT_SIZE);
-  const part = await deps.store.uploadPart({ bucket, key, uploadId: uploadIdOf(req), partNumber, body: payload.body, finalize: payload.finalize });
+  const checked = withPartChecksum(payload.body, payload.finalize, payload.checksumAlgorithm, upload.checksumAlgorithm);
+  const part = await deps.store.uploadPart({ bucket, key, uploadId: uploadIdOf(req), partNumber, body: checked.body, finalize: checked.finalize });
   const headers: Record<string, string> = { ETag: `"${part.etag}"` };
   for (const [alg, v] of Object.entries(part.checksums)) if (v) headers[`x-amz-checksum-${alg.toLowerCase()}`] = v;
   return { headers };
@@ -66,9 +94,9 @@ export const uploadPartCopy: Handler = async (req, deps) => {
   const partNumber = partNumberOf(req);
   const bucket = bucketOf(req);
   const key = keyOf(req);
-  await deps.store.getMultipartUpload(bucket, key, uploadIdOf(req));
+  const upload = await deps.store.getMultipartUpload(bucket, key, uploadIdOf(req));
   const rangeHeader = header(req, 'x-amz-copy-source-range');
-  const { body } = await openCopySource(req, deps, (info) => {
+  const { body: sourceBody, sourceVersionHeader } = await openCopySource(req, deps, (info) => {
     if (rangeHeader === undefined) {
       if (info.size > MAX_PUT_SIZE) throw new S3Error('InvalidRequest', 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
       return undefined;
@@ -80,8 +108,12 @@ export const uploadPartCopy: Handler = async (req, deps) => {
     if (end < start || end >= info.size) throw new S3Error('InvalidRange', undefined, { RangeRequested: rangeHeader, ActualObjectSize: String(info.size) });
     return { start, end };
   });
-  const part = await deps.store.uploadPart({ bucket, key, uploadId: uploadIdOf(req), partNumber, body });
-  return { body: { xml: { CopyPartResult: { '@_xmlns': S3_XMLNS, LastModified: xmlDate(part.lastModified), ETag: `"${part.etag}"` } } } };
+  const { body, finalize } = withPartChecksum(sourceBody, undefined, undefined, upload.checksumAlgorithm);
+  const part = await deps.store.uploadPart({ bucket, key, uploadId: uploadIdOf(req), partNumber, body, finalize });
+  return {
+    headers: { 'x-amz-copy-source-version-id': sourceVersionHeader },
+    body: { xml: { CopyPartResult: { '@_xmlns': S3_XMLNS, LastModified: xmlDate(part.lastModified), ETag: `"${part.etag}"`, ...checksumFields(part.checksums) } } },
+  };
 };
 
 /** S3 allows at most 10,000 parts; a larger list is refused before any work. */
@@ -101,10 +133,18 @@ export const completeMultipartUpload: Handler = async (req, deps) => {
     const n = asText(p.PartNumber) ?? '';
     const etag = asText(p.ETag);
     if (!/^\d+$/.test(n) || etag === undefined) throw new S3Error('MalformedXML');
-    return { partNumber: Number(n), etag: etag.replace(/^"(.*)"$/, '$1') };
+    // Listed part checksums (ChecksumCRC32, ...) must match the stored ones (InvalidPart).
+    const checksums: ChecksumMap = {};
+    for (const alg of CHECKSUM_ALGORITHMS) {
+      const v = asText(p[`Checksum${alg}`]);
+      if (v !== undefined) checksums[alg as ChecksumAlgorithm] = v.trim();
+    }
+    return { partNumber: Number(n), etag: etag.replace(/^"(.*)"$/, '$1'), checksums };
   });
   const info = await deps.store.completeMultipartUpload({ bucket, key, uploadId: uploadIdOf(req), parts, precondition });
+  const bucketInfo = await deps.store.getBucket(bucket);
   return {
+    headers: bucketInfo ? writtenVersionHeader(info.versionId, bucketInfo) : {},
     body: {
       xml: {
         CompleteMultipartUploadResult: {
@@ -113,11 +153,18 @@ export const completeMultipartUpload: Handler = async (req, deps) => {
           Bucket: bucket,
           Key: key,
           ETag: `"${info.etag}"`,
+          ...checksumFields(info.checksums),
+          ChecksumType: Object.keys(info.checksums).length > 0 ? info.checksumType : undefined,
         },
       },
     },
   };
 };
+
+/** `ChecksumCRC32`-style XML fields of a checksum map. */
+function checksumFields(checksums: ChecksumMap): Record<string, string> {
+  return Object.fromEntries(Object.entries(checksums).map(([alg, v]) => [`Checksum${alg}`, v]));
+}
 
 /** @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html */
 export const abortMultipartUpload: Handler = async (req, deps) => {

@@ -8,6 +8,12 @@ import {
   storedContentEncoding, objectHeadersFrom, objectResponseHeaders, refuseUnsupportedWriteHeaders, storageClassFrom, userMetadataFrom, xmlDate,
 } from '../http/object-metadata.js';
 import { S3_XMLNS } from '../xml/xml-codec.js';
+import { aclAttributes, writeAclFromHeaders } from '../auth/bucket-access-settings.js';
+import { versionResponseHeaders } from '../http/object-lock-headers.js';
+import { tagsFromHeader } from '../http/object-tagging.js';
+import { partRange, readPartNumberOf } from '../http/part-number.js';
+import { bypassGovernanceRequested, versionIdOf } from '../http/version-query.js';
+import { writeExtrasFromHeaders, writtenVersionHeader } from '../http/write-extras.js';
 import type { Handler, HandlerDeps } from './handler-deps.js';
 
 /** The checksum response headers for what the client sent and was verified. */
@@ -18,16 +24,39 @@ function checksumHeaders(info: ObjectInfo): Record<string, string> {
 }
 
 /**
+ * The checksum headers of GET/HEAD with `x-amz-checksum-mode: ENABLED`: the object's (with
+ * `x-amz-checksum-type`) for a whole read, the part's for a `partNumber` read of a COMPOSITE
+ * multipart object, none for a Range (S3 cannot checksum an arbitrary range).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ */
+function readChecksumHeaders(req: S3Request, info: ObjectInfo, partNumber: number | undefined, ranged: boolean): Record<string, string> {
+  if (header(req, 'x-amz-checksum-mode') !== 'ENABLED') return {};
+  if (partNumber !== undefined && info.parts) {
+    const part = info.parts[partNumber - 1];
+    return part && info.checksumType === 'COMPOSITE' ? checksumHeaders({ ...info, checksums: part.checksums }) : {};
+  }
+  if (ranged && partNumber === undefined) return {};
+  const h = checksumHeaders(info);
+  if (Object.keys(h).length > 0) h['x-amz-checksum-type'] = info.checksumType ?? 'FULL_OBJECT';
+  return h;
+}
+
+/**
  * PutObject: streams the verified body to the store; nothing is visible until every check passed.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
  */
 export const putObject: Handler = async (req, deps) => {
   refuseUnsupportedWriteHeaders(req.headers);
+  const acl = await writeAclFromHeaders(deps.store, bucketOf(req), req.headers);
   const userMetadata = userMetadataFrom(req.headers);
   const storageClass = storageClassFrom(req.headers);
   const precondition = writePrecondition(req.headers, keyOf(req));
+  const extras = await writeExtrasFromHeaders(req, deps);
   const payload = openPayload(req);
   const info = await deps.store.putObject({
+    tags: extras.tags,
+    retention: extras.retention,
+    legalHold: extras.legalHold,
     bucket: bucketOf(req),
     key: keyOf(req),
     body: payload.body,
@@ -36,8 +65,9 @@ export const putObject: Handler = async (req, deps) => {
     storageClass,
     finalize: payload.finalize,
     precondition,
+    attributes: aclAttributes(acl),
   });
-  return { headers: { ETag: `"${info.etag}"`, ...checksumHeaders(info) } };
+  return { headers: { ETag: `"${info.etag}"`, ...checksumHeaders(info), ...writtenVersionHeader(info.versionId, extras.bucket) } };
 };
 
 /** Response overrides (`response-content-type`, ...) of GetObject. */
@@ -60,56 +90,64 @@ function applyOverrides(req: S3Request, headers: Record<string, string | undefin
   }
 }
 
-function refusePartNumber(req: S3Request): void {
-  if (req.query.has('partNumber')) throw new S3Error('NotImplemented', 'GetObject by partNumber is not implemented yet.');
-  const version = req.query.get('versionId');
-  if (version !== null && version !== 'null') throw new S3Error('NotImplemented', 'Versioned reads are not implemented yet.');
-}
-
 /**
- * GetObject with Range (206 / 416), conditional headers and response overrides, streamed.
+ * GetObject (latest or `versionId`) with Range (206 / 416) or `partNumber` (206 with
+ * `x-amz-mp-parts-count`), conditional headers and response overrides, streamed.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
  */
 export const getObject: Handler = async (req, deps) => {
-  refusePartNumber(req);
   const rangeHeader = header(req, 'range');
+  const versionId = versionIdOf(req);
+  const partNumber = readPartNumberOf(req);
   const { info, range, body } = await deps.store.openObject(bucketOf(req), keyOf(req), (obj) => {
     checkReadConditions(req.headers, obj);
-    return resolveRange(rangeHeader, obj.size);
-  });
-  const headers = objectResponseHeaders(info);
+    return partNumber !== undefined ? partRange(obj, partNumber) : resolveRange(rangeHeader, obj.size);
+  }, { versionId });
+  const headers = { ...objectResponseHeaders(info), ...versionResponseHeaders(info, await deps.store.getBucket(bucketOf(req))) };
   applyOverrides(req, headers);
+  Object.assign(headers, readChecksumHeaders(req, info, partNumber, range !== undefined));
+  if (partNumber !== undefined && info.partsCount !== undefined) headers['x-amz-mp-parts-count'] = String(info.partsCount);
   if (range) {
     headers['Content-Range'] = `bytes ${range.start}-${range.end}/${info.size}`;
     headers['Content-Length'] = String(range.end - range.start + 1);
     return { status: 206, headers, body };
   }
-  if (header(req, 'x-amz-checksum-mode') === 'ENABLED') Object.assign(headers, checksumHeaders(info));
   headers['Content-Length'] = String(info.size);
   return { headers, body };
 };
 
 /** HeadObject: GetObject's headers without a body. */
 export const headObject: Handler = async (req, deps) => {
-  refusePartNumber(req);
-  const info = await deps.store.getObjectInfo(bucketOf(req), keyOf(req));
+  const versionId = versionIdOf(req);
+  const partNumber = readPartNumberOf(req);
+  const info = await deps.store.getObjectInfo(bucketOf(req), keyOf(req), { versionId });
   checkReadConditions(req.headers, info);
-  const headers = objectResponseHeaders(info);
-  const range = resolveRange(header(req, 'range'), info.size);
+  const headers = { ...objectResponseHeaders(info), ...versionResponseHeaders(info, await deps.store.getBucket(bucketOf(req))) };
+  const range = partNumber !== undefined ? partRange(info, partNumber) : resolveRange(header(req, 'range'), info.size);
+  Object.assign(headers, readChecksumHeaders(req, info, partNumber, range !== undefined));
+  if (partNumber !== undefined && info.partsCount !== undefined) headers['x-amz-mp-parts-count'] = String(info.partsCount);
   if (range) {
     headers['Content-Range'] = `bytes ${range.start}-${range.end}/${info.size}`;
     headers['Content-Length'] = String(range.end - range.start + 1);
     return { status: 206, headers };
   }
-  if (header(req, 'x-amz-checksum-mode') === 'ENABLED') Object.assign(headers, checksumHeaders(info));
   headers['Content-Length'] = String(info.size);
   return { headers };
 };
 
-/** DeleteObject: 204 whether or not the key existed (S3 semantics), NoSuchBucket otherwise. */
+/**
+ * DeleteObject: 204 whether or not the key existed (S3 semantics), NoSuchBucket otherwise. In a
+ * versioned bucket it adds a delete marker (`x-amz-delete-marker: true`, `x-amz-version-id`);
+ * with `versionId` it removes that version (Object Lock permitting; `x-amz-bypass-governance-retention`
+ * needs s3:BypassGovernanceRetention).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html
+ */
 export const deleteObject: Handler = async (req, deps) => {
-  await deps.store.deleteObject(bucketOf(req), keyOf(req));
-  return { status: 204 };
+  const versionId = versionIdOf(req);
+  const bypass = bypassGovernanceRequested(req);
+  if (bypass && versionId !== undefined) await deps.authorize(req, 's3:BypassGovernanceRetention', bucketOf(req), keyOf(req));
+  const res = await deps.store.deleteObject(bucketOf(req), keyOf(req), { versionId, bypassGovernanceRetention: bypass });
+  return { status: 204, headers: { 'x-amz-version-id': res.versionId, 'x-amz-delete-marker': res.deleteMarker ? 'true' : undefined } };
 };
 
 /**
@@ -118,12 +156,15 @@ export const deleteObject: Handler = async (req, deps) => {
  */
 export async function openCopySource(req: S3Request, deps: HandlerDeps, range?: (info: ObjectInfo) => { start: number; end: number } | undefined) {
   const src = parseCopySource(header(req, 'x-amz-copy-source') as string);
-  await deps.authorize(req, 's3:GetObject', src.bucket, src.key);
+  await deps.authorize(req, src.versionId !== undefined ? 's3:GetObjectVersion' : 's3:GetObject', src.bucket, src.key);
   const opened = await deps.store.openObject(src.bucket, src.key, (info) => {
     checkReadConditions(req.headers, info, 'x-amz-copy-source-if-');
     return range?.(info);
-  });
-  return { src, ...opened };
+  }, { versionId: src.versionId });
+  const srcBucket = await deps.store.getBucket(src.bucket);
+  // S3 names the source version copied, except for objects of buckets never versioned.
+  const sourceVersionHeader = opened.info.versionId !== 'null' || srcBucket?.versioning !== undefined ? opened.info.versionId : undefined;
+  return { src, ...opened, sourceVersionHeader };
 }
 
 /**
@@ -137,15 +178,19 @@ export const copyObject: Handler = async (req, deps): Promise<S3Response> => {
   if (directive !== 'COPY' && directive !== 'REPLACE') {
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
   }
-  const tagging = header(req, 'x-amz-tagging-directive');
-  if (tagging !== undefined && tagging !== 'COPY') throw new S3Error('NotImplemented', 'Object tagging is not implemented yet.');
+  const tagging = header(req, 'x-amz-tagging-directive') ?? 'COPY';
+  if (tagging !== 'COPY' && tagging !== 'REPLACE') {
+    throw new S3Error('InvalidArgument', 'Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive', ArgumentValue: tagging });
+  }
+  const extras = await writeExtrasFromHeaders(req, deps);
   const storageClass = req.headers['x-amz-storage-class'] !== undefined ? storageClassFrom(req.headers) : undefined;
   const bucket = bucketOf(req);
   const key = keyOf(req);
   const precondition = writePrecondition(req.headers, key);
-  const { src, info, body } = await openCopySource(req, deps);
+  const acl = await writeAclFromHeaders(deps.store, bucket, req.headers);
+  const { src, info, body, sourceVersionHeader } = await openCopySource(req, deps);
   try {
-    if (src.bucket === bucket && src.key === key && directive === 'COPY' && storageClass === undefined) {
+    if (src.bucket === bucket && src.key === key && src.versionId === undefined && directive === 'COPY' && storageClass === undefined) {
       throw new S3Error('InvalidRequest', 'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.');
     }
     if (info.size > 5 * 1024 ** 3) throw new S3Error('InvalidRequest', 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
@@ -162,8 +207,14 @@ export const copyObject: Handler = async (req, deps): Promise<S3Response> => {
     userMetadata: replace ? userMetadataFrom(req.headers) : info.userMetadata,
     storageClass: storageClass ?? info.storageClass,
     precondition,
+    // The copy gets the ACL of the request (private by default), never the source's, as on S3.
+    attributes: aclAttributes(acl),
+    tags: tagging === 'REPLACE' ? tagsFromHeader(header(req, 'x-amz-tagging')) : info.tags,
+    retention: extras.retention,
+    legalHold: extras.legalHold,
   });
   return {
+    headers: { 'x-amz-copy-source-version-id': sourceVersionHeader, ...writtenVersionHeader(copied.versionId, extras.bucket) },
     body: { xml: { CopyObjectResult: { '@_xmlns': S3_XMLNS, LastModified: xmlDate(copied.lastModified), ETag: `"${copied.etag}"` } } },
   };
 };

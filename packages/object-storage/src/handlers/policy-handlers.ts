@@ -2,6 +2,7 @@ import { isS3Error, S3Error } from '@keyless/core';
 import { bucketOf } from '../http/s3-request.js';
 import { readSmallBody } from '../http/payload.js';
 import { S3_XMLNS } from '../xml/xml-codec.js';
+import { readPublicAccessBlock } from '../auth/bucket-access-settings.js';
 import type { Handler } from './handler-deps.js';
 
 /** Bucket policies are limited to 20 KB. @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html */
@@ -22,6 +23,8 @@ export const putBucketPolicy: Handler = async (req, deps) => {
   });
   const text = body.toString('utf8');
   deps.validateBucketPolicy(text);
+  // BlockPublicPolicy refuses a public policy. @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-options
+  if ((await readPublicAccessBlock(deps.store, bucket))?.blockPublicPolicy && isPublicPolicy(text)) throw new S3Error('AccessDenied');
   await deps.store.putBucketConfig(bucket, POLICY_CONFIG, text);
   return { status: 204 };
 };
@@ -52,7 +55,11 @@ export const getBucketPolicyStatus: Handler = async (req, deps) => {
   return { body: { xml: { PolicyStatus: { '@_xmlns': S3_XMLNS, IsPublic: isPublicPolicy(policy) } } } };
 };
 
-function isPublicPolicy(text: string): boolean {
+/**
+ * True when the policy is public: some Allow statement has Principal `*` and no condition (S3's
+ * definition also treats some conditions as public; this errs on the side of public).
+ */
+export function isPublicPolicy(text: string): boolean {
   const doc = JSON.parse(text) as { Statement?: unknown };
   const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
   return statements.some((s) => {

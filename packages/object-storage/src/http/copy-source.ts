@@ -5,13 +5,15 @@ import { decodePathComponent, validateObjectKey } from '../validation/object-key
  * Parses `x-amz-copy-source`: `bucket/key` or `/bucket/key`, URL-encoded, optionally with
  * `?versionId=`. @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
  */
-export function parseCopySource(value: string): { bucket: string; key: string } {
+export function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
   let raw = value;
+  let versionId: string | undefined;
   const q = raw.indexOf('?');
   if (q >= 0) {
     const params = new URLSearchParams(raw.slice(q + 1));
     const version = params.get('versionId');
-    if (version !== null && version !== 'null') throw new S3Error('NotImplemented', 'Copying a specific version is not implemented yet.');
+    if (version === '') throw new S3Error('InvalidArgument', 'Version id cannot be the empty string', { ArgumentName: 'x-amz-copy-source' });
+    if (version !== null) versionId = version;
     raw = raw.slice(0, q);
   }
   let decoded: string;
@@ -27,5 +29,5 @@ export function parseCopySource(value: string): { bucket: string; key: string } 
   }
   const key = decoded.slice(slash + 1);
   validateObjectKey(key);
-  return { bucket: decoded.slice(0, slash), key };
+  return versionId === undefined ? { bucket: decoded.slice(0, slash), key } : { bucket: decoded.slice(0, slash), key, versionId };
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { S3Error, type ObjectHeaders, type ObjectInfo } from '@keyless/core';
+import { cannedAclFromHeaders } from './canned-acl.js';
 
 /** S3 limits user-defined metadata to 2 KB (names and values, UTF-8). */
 const MAX_USER_METADATA_BYTES = 2048;
@@ -65,13 +66,11 @@ export function storageClassFrom(headers: IncomingHttpHeaders): string {
  * (a wrong success is worse than a 501).
  */
 export function refuseUnsupportedWriteHeaders(headers: IncomingHttpHeaders): void {
-  for (const name of ['x-amz-server-side-encryption', 'x-amz-server-side-encryption-customer-algorithm', 'x-amz-object-lock-mode', 'x-amz-object-lock-legal-hold', 'x-amz-website-redirect-location']) {
+  for (const name of ['x-amz-server-side-encryption', 'x-amz-server-side-encryption-customer-algorithm', 'x-amz-website-redirect-location']) {
     if (headers[name] !== undefined) throw new S3Error('NotImplemented', `The header ${name} is not implemented.`);
   }
-  const acl = one(headers, 'x-amz-acl');
-  if (acl !== undefined && acl !== 'private' && acl !== 'bucket-owner-full-control') {
-    throw new S3Error('NotImplemented', `The canned ACL ${acl} is not implemented.`);
-  }
+  // Canned ACLs are implemented (an unknown one is InvalidArgument); explicit grants are not (501).
+  cannedAclFromHeaders(headers);
 }
 
 /** HTTP date (RFC 7231 IMF-fixdate), as S3 sends Last-Modified. */

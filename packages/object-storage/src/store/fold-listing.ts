@@ -2,12 +2,13 @@ import { compareUtf8, prefixSuccessor } from './key-order.js';
 
 /**
  * Where a range read starts: at `key` inclusive (`from`), or strictly after `key` (`after`); with
- * a `tiebreak`, strictly after the pair (key, tiebreak) — multipart uploads order by key, then id.
+ * a `tiebreak`, strictly after the pair (key, tiebreak) — multipart uploads order by key, then id;
+ * object versions by key, then seq (newest first).
  */
 export interface RangeStart {
   key: string;
   mode: 'from' | 'after';
-  tiebreak?: string;
+  tiebreak?: string | number;
 }
 
 /** An ordered source of rows for {@link foldListing}. */
@@ -15,8 +16,8 @@ export interface FoldSource<R> {
   /** Rows in key order (then tiebreak) from `start`, with keys strictly below `below` when set. */
   fetch(start: RangeStart, below: string | undefined, limit: number): Iterable<R>;
   keyOf(row: R): string;
-  /** The secondary order of a row (upload id), when keys are not unique. */
-  tiebreakOf?(row: R): string;
+  /** The secondary order of a row (upload id, version seq), when keys are not unique. */
+  tiebreakOf?(row: R): string | number;
 }
 
 /** What to list; `marker` is exclusive, as S3's `start-after` / `marker` / `key-marker`. */
@@ -24,7 +25,7 @@ export interface FoldOptions {
   prefix: string;
   delimiter?: string;
   marker?: string;
-  markerTiebreak?: string;
+  markerTiebreak?: string | number;
   max: number;
 }
 

@@ -7,24 +7,36 @@ import type {
   ByteRange,
   ChecksumAlgorithm,
   ChecksumMap,
+  ChecksumType,
+  DeleteObjectOptions,
+  DeleteObjectResult,
   ListObjectsOptions,
   ListObjectsResult,
   ListPartsResult,
   ListUploadsOptions,
   ListUploadsResult,
   MultipartUploadInfo,
+  ListVersionsOptions,
+  ListVersionsResult,
+  ObjectExtras,
+  ObjectExtrasUpdate,
   ObjectHeaders,
   ObjectInfo,
   ObjectStore,
   ObjectWriteInput,
   PartInfo,
+  VersioningStatus,
+  VersionSelector,
 } from '@keyless/core';
 import type { Readable } from 'node:stream';
 import { BlobPins } from './blob-pins.js';
 import { BlobRangeReader, piecesOf, type BlobSegment } from './blob-range-reader.js';
 import { BlobStore, type BlobStoreFaults, type WrittenBlob } from './blob-store.js';
-import { MetadataIndex, type BlobRef, type StoredObject } from './metadata-index.js';
+import { MetadataIndex, type BlobRef, type StoredVersion } from './metadata-index.js';
 import { multipartEtag, resolveCompletedParts } from './multipart-etag.js';
+import { multipartChecksum } from './multipart-checksum.js';
+import { assertVersionDeletable } from './object-lock-rules.js';
+import { checkVersionId, newVersionId, NULL_VERSION } from './version-id.js';
 
 /** Options of {@link FsObjectStore.open}. */
 export interface FsObjectStoreOptions {
@@ -86,8 +98,12 @@ export class FsObjectStore implements ObjectStore {
     return this.#index.integrityCheck();
   }
 
-  async createBucket(name: string, opts: { region: string }): Promise<BucketInfo> {
+  async createBucket(name: string, opts: { region: string; objectLockEnabled?: boolean }): Promise<BucketInfo> {
     const bucket: BucketInfo = { name, createdAt: new Date(), region: opts.region };
+    if (opts.objectLockEnabled) {
+      bucket.objectLockEnabled = true;
+      bucket.versioning = 'Enabled';
+    }
     this.#index.transact(() => {
       if (this.#index.getBucket(name)) throw new S3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: name });
       this.#index.insertBucket(bucket);
@@ -126,6 +142,24 @@ export class FsObjectStore implements ObjectStore {
     });
   }
 
+  async setBucketVersioning(bucket: string, status: VersioningStatus): Promise<void> {
+    this.#index.transact(() => {
+      const info = this.#index.requireBucket(bucket);
+      if (info.objectLockEnabled && status !== 'Enabled') {
+        throw new S3Error('InvalidBucketState', 'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.');
+      }
+      this.#index.setBucketVersioning(bucket, status);
+    });
+  }
+
+  async enableObjectLock(bucket: string): Promise<void> {
+    this.#index.transact(() => {
+      const info = this.#index.requireBucket(bucket);
+      if (info.versioning !== 'Enabled') throw new S3Error('InvalidBucketState', 'Versioning must be \'Enabled\' on the bucket to apply a Object Lock configuration');
+      this.#index.setBucketObjectLock(bucket);
+    });
+  }
+
   async putObject(input: ObjectWriteInput): Promise<ObjectInfo> {
     const { bucket, key } = input;
     this.#index.requireBucket(bucket);
@@ -141,30 +175,53 @@ export class FsObjectStore implements ObjectStore {
         userMetadata: { ...input.userMetadata },
         checksums: finalizeChecksums(input.finalize),
         storageClass: input.storageClass ?? 'STANDARD',
+        ...extrasOf(input),
       };
-      const replaced = this.#index.transact(() => {
-        this.#index.requireBucket(bucket);
-        const current = this.#index.getObject(bucket, key);
-        input.precondition?.(current?.info);
-        this.#index.putObjectRow({ info, blobs: [{ blobId: blob.blobId, size: blob.size }] });
-        return current?.blobs ?? [];
-      });
+      if (Object.keys(info.checksums).length > 0) info.checksumType = 'FULL_OBJECT';
+      const replaced = this.#index.transact(() => this.#commitVersion(info, [{ blobId: blob.blobId, size: blob.size }], input.precondition));
       return { info, replaced };
     });
     await this.#discard(replaced.map((b) => b.blobId));
     return info;
   }
 
-  async getObjectInfo(bucket: string, key: string): Promise<ObjectInfo> {
-    return this.#requireObject(bucket, key).info;
+  /**
+   * Inside a transaction: runs the precondition against the latest version, then adds `info` as
+   * the key's newest version (a new id when versioning is Enabled, else replacing the null
+   * version). Sets `info.versionId` and `isLatest`; returns the blobs no longer referenced.
+   */
+  #commitVersion(info: ObjectInfo, blobs: BlobRef[], precondition?: (current: ObjectInfo | undefined) => void, deleteMarker = false): BlobRef[] {
+    const bucket = this.#index.requireBucket(info.bucket);
+    const latest = this.#index.latestVersion(info.bucket, info.key);
+    precondition?.(latest && !latest.deleteMarker ? latest.info : undefined);
+    let replaced: BlobRef[] = [];
+    if (bucket.versioning === 'Enabled') {
+      info.versionId = newVersionId();
+    } else {
+      info.versionId = NULL_VERSION;
+      const previous = this.#index.versionById(info.bucket, info.key, NULL_VERSION);
+      if (previous) {
+        if (!previous.deleteMarker) assertVersionDeletable(previous.info, false, new Date());
+        this.#index.deleteVersion(previous);
+        replaced = previous.blobs;
+      }
+    }
+    info.isLatest = true;
+    this.#index.insertVersion({ info, blobs, deleteMarker });
+    return replaced;
+  }
+
+  async getObjectInfo(bucket: string, key: string, opts: VersionSelector = {}): Promise<ObjectInfo> {
+    return this.#requireVersion(bucket, key, opts.versionId).info;
   }
 
   async openObject(
     bucket: string,
     key: string,
     select?: (info: ObjectInfo) => ByteRange | undefined,
+    opts: VersionSelector = {},
   ): Promise<{ info: ObjectInfo; range?: ByteRange; body: Readable }> {
-    const object = this.#requireObject(bucket, key);
+    const object = this.#requireVersion(bucket, key, opts.versionId);
     const range = select?.(object.info);
     const pieces = piecesOf(object.blobs, range ?? { start: 0, end: object.info.size - 1 });
     // Pin in the same tick as the snapshot: a delete or overwrite committed from now on defers
@@ -185,14 +242,104 @@ export class FsObjectStore implements ObjectStore {
     return range ? { info: object.info, range, body } : { info: object.info, body };
   }
 
-  async deleteObject(bucket: string, key: string): Promise<void> {
-    const garbage = this.#index.transact(() => {
-      this.#index.requireBucket(bucket);
-      const current = this.#index.getObject(bucket, key);
-      if (current) this.#index.deleteObjectRow(bucket, key);
-      return current?.blobs ?? [];
+  async deleteObject(bucket: string, key: string, opts: DeleteObjectOptions = {}): Promise<DeleteObjectResult> {
+    const { versionId } = opts;
+    if (versionId !== undefined) checkVersionId(versionId);
+    const { result, garbage } = this.#index.transact((): { result: DeleteObjectResult; garbage: BlobRef[] } => {
+      const info = this.#index.requireBucket(bucket);
+      const latest = this.#index.latestVersion(bucket, key);
+      opts.precondition?.(latest && !latest.deleteMarker ? latest.info : undefined);
+      if (versionId !== undefined) {
+        const target = this.#index.versionById(bucket, key, versionId);
+        if (!target) return { result: { versionId, deleteMarker: false }, garbage: [] };
+        if (!target.deleteMarker) assertVersionDeletable(target.info, opts.bypassGovernanceRetention ?? false, new Date());
+        this.#index.deleteVersion(target);
+        return { result: { versionId, deleteMarker: target.deleteMarker }, garbage: target.blobs };
+      }
+      if (info.versioning === undefined) {
+        if (!latest) return { result: { deleteMarker: false }, garbage: [] };
+        assertVersionDeletable(latest.info, false, new Date());
+        this.#index.deleteVersion(latest);
+        return { result: { deleteMarker: false }, garbage: latest.blobs };
+      }
+      const marker: ObjectInfo = {
+        bucket, key, size: 0, etag: '', lastModified: new Date(), headers: {}, userMetadata: {}, checksums: {}, storageClass: 'STANDARD',
+      };
+      const garbage = this.#commitVersion(marker, [], undefined, true);
+      return { result: { versionId: marker.versionId, deleteMarker: true }, garbage };
     });
     await this.#discard(garbage.map((b) => b.blobId));
+    return result;
+  }
+
+  async updateObjectAttributes(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    patch: Record<string, string | undefined>,
+    precondition?: (current: ObjectInfo) => void,
+  ): Promise<ObjectInfo> {
+    return this.updateObjectVersion(bucket, key, versionId, { attributes: patch }, precondition);
+  }
+
+  async updateObjectVersion(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    update: ObjectExtrasUpdate,
+    precondition?: (current: ObjectInfo) => void,
+  ): Promise<ObjectInfo> {
+    return this.#index.transact(() => {
+      const version = this.#requireVersion(bucket, key, versionId);
+      precondition?.(version.info);
+      const info: ObjectInfo = { ...version.info, attributes: { ...(version.info.attributes ?? {}) } };
+      for (const [name, value] of Object.entries(update.attributes ?? {})) {
+        if (value === undefined) delete info.attributes![name];
+        else info.attributes![name] = value;
+      }
+      if (update.tags !== undefined) {
+        if (update.tags.length > 0) info.tags = update.tags.map((t) => ({ key: t.key, value: t.value }));
+        else delete info.tags;
+      }
+      if (update.retention === null) delete info.retention;
+      else if (update.retention !== undefined) info.retention = { ...update.retention };
+      if (update.legalHold === false) delete info.legalHold;
+      else if (update.legalHold === true) info.legalHold = true;
+      this.#index.updateVersionExtras(version, info);
+      return info;
+    });
+  }
+
+  async listObjectVersions(bucket: string, opts: ListVersionsOptions): Promise<ListVersionsResult> {
+    this.#index.requireBucket(bucket);
+    let markerSeq: number | undefined;
+    if (opts.versionIdMarker !== undefined && opts.keyMarker !== undefined) {
+      checkVersionId(opts.versionIdMarker);
+      const at = this.#index.versionById(bucket, opts.keyMarker, opts.versionIdMarker);
+      if (!at) throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'version-id-marker', ArgumentValue: opts.versionIdMarker });
+      markerSeq = at.seq;
+    }
+    const page = this.#index.listVersions(bucket, {
+      prefix: opts.prefix ?? '',
+      delimiter: opts.delimiter,
+      marker: opts.keyMarker,
+      markerTiebreak: markerSeq,
+      max: opts.maxKeys,
+    });
+    const result: ListVersionsResult = {
+      versions: page.rows.map((v) =>
+        v.deleteMarker
+          ? { kind: 'deleteMarker', marker: { bucket, key: v.info.key, versionId: v.info.versionId!, isLatest: v.info.isLatest === true, lastModified: v.info.lastModified } }
+          : { kind: 'version', info: v.info },
+      ),
+      commonPrefixes: page.prefixes,
+      isTruncated: page.truncated,
+    };
+    if (page.truncated && page.last) {
+      result.nextKeyMarker = page.last.key;
+      if (page.last.row) result.nextVersionIdMarker = page.last.row.info.versionId;
+    }
+    return result;
   }
 
   async listObjects(bucket: string, opts: ListObjectsOptions): Promise<ListObjectsResult> {
@@ -219,6 +366,8 @@ export class FsObjectStore implements ObjectStore {
     userMetadata: Record<string, string>;
     storageClass?: string;
     checksumAlgorithm?: ChecksumAlgorithm;
+    checksumType?: ChecksumType;
+    extras?: ObjectExtras;
   }): Promise<MultipartUploadInfo> {
     const upload: MultipartUploadInfo = {
       bucket: input.bucket,
@@ -229,7 +378,12 @@ export class FsObjectStore implements ObjectStore {
       userMetadata: { ...input.userMetadata },
       storageClass: input.storageClass ?? 'STANDARD',
     };
-    if (input.checksumAlgorithm) upload.checksumAlgorithm = input.checksumAlgorithm;
+    if (input.checksumAlgorithm) {
+      upload.checksumAlgorithm = input.checksumAlgorithm;
+      upload.checksumType = input.checksumType ?? (input.checksumAlgorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE');
+    }
+    const extras = input.extras ? extrasOf(input.extras) : {};
+    if (Object.keys(extras).length > 0) upload.extras = extras;
     this.#index.transact(() => {
       this.#index.requireBucket(input.bucket);
       this.#index.insertUpload(upload);
@@ -285,7 +439,7 @@ export class FsObjectStore implements ObjectStore {
     bucket: string;
     key: string;
     uploadId: string;
-    parts: { partNumber: number; etag: string }[];
+    parts: { partNumber: number; etag: string; checksums?: ChecksumMap }[];
     precondition?: (current: ObjectInfo | undefined) => void;
   }): Promise<ObjectInfo> {
     const { bucket, key, uploadId } = input;
@@ -293,8 +447,6 @@ export class FsObjectStore implements ObjectStore {
       this.#index.requireBucket(bucket);
       const upload = this.#index.requireUpload(bucket, key, uploadId);
       const parts = resolveCompletedParts(input.parts, (n) => this.#index.getPart(uploadId, n));
-      const current = this.#index.getObject(bucket, key);
-      input.precondition?.(current?.info);
       const info: ObjectInfo = {
         bucket,
         key,
@@ -306,11 +458,18 @@ export class FsObjectStore implements ObjectStore {
         checksums: {},
         storageClass: upload.storageClass,
         partsCount: parts.length,
+        ...extrasOf(upload.extras ?? {}),
       };
+      if (upload.checksumAlgorithm) {
+        info.checksumType = upload.checksumType ?? 'COMPOSITE';
+        info.checksums = multipartChecksum(upload.checksumAlgorithm, info.checksumType, parts.map((p) => p.info));
+      }
+      const blobs = parts.map((p): BlobRef => ({ blobId: p.blobId, size: p.info.size, partNumber: p.info.partNumber, checksums: p.info.checksums }));
+      info.parts = blobs.map((b) => ({ partNumber: b.partNumber!, size: b.size, checksums: b.checksums ?? {} }));
+      const replaced = this.#commitVersion(info, blobs, input.precondition);
       const used = new Set(parts.map((p) => p.blobId));
       const unused = this.#index.deleteUpload(uploadId).filter((id) => !used.has(id));
-      this.#index.putObjectRow({ info, blobs: parts.map((p): BlobRef => ({ blobId: p.blobId, size: p.info.size })) });
-      return { info, garbage: [...unused, ...(current?.blobs.map((b) => b.blobId) ?? [])] };
+      return { info, garbage: [...unused, ...replaced.map((b) => b.blobId)] };
     });
     await this.#discard(garbage);
     return info;
@@ -363,11 +522,34 @@ export class FsObjectStore implements ObjectStore {
     this.#index.close();
   }
 
-  #requireObject(bucket: string, key: string): StoredObject {
+  /**
+   * The addressed version, with S3's answers otherwise: NoSuchKey (with `x-amz-delete-marker`
+   * when the latest version is a delete marker), NoSuchVersion, MethodNotAllowed for a delete
+   * marker addressed by id, InvalidArgument for a malformed id.
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html
+   */
+  #requireVersion(bucket: string, key: string, versionId: string | undefined): StoredVersion {
     this.#index.requireBucket(bucket);
-    const object = this.#index.getObject(bucket, key);
-    if (!object) throw new S3Error('NoSuchKey', undefined, { Key: key });
-    return object;
+    if (versionId === undefined) {
+      const latest = this.#index.latestVersion(bucket, key);
+      if (!latest) throw new S3Error('NoSuchKey', undefined, { Key: key });
+      if (latest.deleteMarker) {
+        throw new S3Error('NoSuchKey', undefined, { Key: key }, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': latest.info.versionId ?? NULL_VERSION });
+      }
+      return latest;
+    }
+    checkVersionId(versionId);
+    const version = this.#index.versionById(bucket, key, versionId);
+    if (!version) throw new S3Error('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
+    if (version.deleteMarker) {
+      throw new S3Error('MethodNotAllowed', undefined, { Method: 'GET', ResourceType: 'DeleteMarker' }, {
+        'x-amz-delete-marker': 'true',
+        'x-amz-version-id': versionId,
+        'Last-Modified': version.info.lastModified.toUTCString(),
+        Allow: 'DELETE',
+      });
+    }
+    return version;
   }
 
   /** Runs the commit step of a write; on failure deletes the new blobs and rethrows. */
@@ -389,6 +571,15 @@ export class FsObjectStore implements ObjectStore {
     const now = this.#pins.release(blobIds);
     if (now.length > 0) await this.#blobs.delete(now).catch(() => undefined);
   }
+}
+
+/** A fresh copy of the extras to store (undefined and empty fields dropped). */
+function extrasOf(input: ObjectExtras): ObjectExtras & { attributes: Record<string, string> } {
+  const extras: ObjectExtras & { attributes: Record<string, string> } = { attributes: { ...(input.attributes ?? {}) } };
+  if (input.tags && input.tags.length > 0) extras.tags = input.tags.map((t) => ({ key: t.key, value: t.value }));
+  if (input.retention) extras.retention = { mode: input.retention.mode, retainUntil: new Date(input.retention.retainUntil) };
+  if (input.legalHold) extras.legalHold = true;
+  return extras;
 }
 
 function finalizeChecksums(finalize: (() => { checksums?: ChecksumMap }) | undefined): ChecksumMap {

@@ -4,45 +4,32 @@ import type {
   BucketInfo,
   ChecksumAlgorithm,
   ChecksumMap,
+  ChecksumType,
   MultipartUploadInfo,
+  ObjectExtras,
   ObjectHeaders,
   ObjectInfo,
   PartInfo,
+  VersioningStatus,
 } from '@keyless/core';
 import { foldListing, type FoldOptions, type FoldResult, type RangeStart } from './fold-listing.js';
 import { SCHEMA_MIGRATIONS } from './schema-migrations.js';
+import { toStoredVersion, VERSION_COLUMNS, versionColumns, type BlobRef, type StoredVersion, type VersionRow } from './version-rows.js';
 
-/** One blob of an object, in order; a multipart object lists its part blobs. */
-export interface BlobRef {
-  blobId: string;
-  size: number;
-}
+export type { BlobRef, StoredVersion } from './version-rows.js';
 
-/** An object row: its metadata and where its bytes are. */
-export interface StoredObject {
-  info: ObjectInfo;
-  blobs: BlobRef[];
+interface BucketRow {
+  name: string;
+  created_at: number;
+  region: string;
+  versioning: string | null;
+  object_lock: number;
 }
 
 /** A part row: its metadata and its blob. */
 export interface StoredPart {
   info: PartInfo;
   blobId: string;
-}
-
-interface ObjectRow {
-  bucket: string;
-  key: string;
-  size: number;
-  etag: string;
-  last_modified: number;
-  headers: string;
-  user_metadata: string;
-  checksums: string;
-  storage_class: string;
-  parts_count: number | null;
-  blob_id: string | null;
-  manifest: string | null;
 }
 
 interface UploadRow {
@@ -54,6 +41,8 @@ interface UploadRow {
   user_metadata: string;
   storage_class: string;
   checksum_algorithm: string | null;
+  checksum_type: string | null;
+  extras: string | null;
 }
 
 interface PartRow {
@@ -117,10 +106,8 @@ export class MetadataIndex {
   // ---- buckets -------------------------------------------------------------------------------
 
   getBucket(name: string): BucketInfo | undefined {
-    const row = this.#sql('SELECT name, created_at, region FROM buckets WHERE name = ?').get(name) as
-      | { name: string; created_at: number; region: string }
-      | undefined;
-    return row && { name: row.name, createdAt: new Date(row.created_at), region: row.region };
+    const row = this.#sql('SELECT * FROM buckets WHERE name = ?').get(name) as BucketRow | undefined;
+    return row && toBucket(row);
   }
 
   /** The bucket, or NoSuchBucket. */
@@ -131,16 +118,30 @@ export class MetadataIndex {
   }
 
   insertBucket(bucket: BucketInfo): void {
-    this.#sql('INSERT INTO buckets (name, created_at, region) VALUES (?, ?, ?)').run(bucket.name, bucket.createdAt.getTime(), bucket.region);
+    this.#sql('INSERT INTO buckets (name, created_at, region, versioning, object_lock) VALUES (?, ?, ?, ?, ?)').run(
+      bucket.name,
+      bucket.createdAt.getTime(),
+      bucket.region,
+      bucket.versioning ?? null,
+      bucket.objectLockEnabled ? 1 : 0,
+    );
+  }
+
+  setBucketVersioning(name: string, status: VersioningStatus): void {
+    this.#sql('UPDATE buckets SET versioning = ? WHERE name = ?').run(status, name);
+  }
+
+  setBucketObjectLock(name: string): void {
+    this.#sql('UPDATE buckets SET object_lock = 1 WHERE name = ?').run(name);
   }
 
   listBuckets(): BucketInfo[] {
-    const rows = this.#sql('SELECT name, created_at, region FROM buckets ORDER BY name').all() as { name: string; created_at: number; region: string }[];
-    return rows.map((row) => ({ name: row.name, createdAt: new Date(row.created_at), region: row.region }));
+    return (this.#sql('SELECT * FROM buckets ORDER BY name').all() as BucketRow[]).map(toBucket);
   }
 
+  /** True while any version or delete marker remains (S3 refuses to delete such a bucket). */
   hasObjects(bucket: string): boolean {
-    return this.#sql('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').get(bucket) !== undefined;
+    return this.#sql('SELECT 1 FROM object_versions WHERE bucket = ? LIMIT 1').get(bucket) !== undefined;
   }
 
   /** Removes the bucket row and its configurations (callers check emptiness first). */
@@ -159,60 +160,87 @@ export class MetadataIndex {
     else this.#sql('INSERT OR REPLACE INTO bucket_configs (bucket, kind, value) VALUES (?, ?, ?)').run(bucket, kind, value);
   }
 
-  // ---- objects -------------------------------------------------------------------------------
+  // ---- object versions -----------------------------------------------------------------------
 
-  getObject(bucket: string, key: string): StoredObject | undefined {
-    const row = this.#sql('SELECT * FROM objects WHERE bucket = ? AND key = ?').get(bucket, key) as ObjectRow | undefined;
-    return row && toStoredObject(row);
+  /** The key's newest version or delete marker. */
+  latestVersion(bucket: string, key: string): StoredVersion | undefined {
+    const row = this.#sql('SELECT * FROM object_versions WHERE bucket = ? AND key = ? ORDER BY seq LIMIT 1').get(bucket, key) as VersionRow | undefined;
+    return row && toStoredVersion(row);
   }
 
-  /** Inserts or replaces the object at (bucket, key). */
-  putObjectRow(obj: StoredObject): void {
-    const { info, blobs } = obj;
-    const single = info.partsCount === undefined && blobs.length === 1;
-    this.#sql(
-      `INSERT OR REPLACE INTO objects (bucket, key, size, etag, last_modified, headers, user_metadata, checksums,
-         storage_class, parts_count, blob_id, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      info.bucket,
-      info.key,
-      info.size,
-      info.etag,
-      info.lastModified.getTime(),
-      JSON.stringify(info.headers),
-      JSON.stringify(info.userMetadata),
-      JSON.stringify(info.checksums),
-      info.storageClass,
-      info.partsCount ?? null,
-      single ? blobs[0]!.blobId : null,
-      single ? null : JSON.stringify(blobs),
+  versionById(bucket: string, key: string, versionId: string): StoredVersion | undefined {
+    const row = this.#sql('SELECT * FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?').get(bucket, key, versionId) as VersionRow | undefined;
+    return row && toStoredVersion(row);
+  }
+
+  /**
+   * Adds a version (or delete marker) as the key's newest: it takes the smallest seq minus one and
+   * the latest flag. The caller removed any version with the same id first (the null version).
+   */
+  insertVersion(v: { info: ObjectInfo; blobs: BlobRef[]; deleteMarker: boolean }): void {
+    const { bucket, key } = v.info;
+    const min = (this.#sql('SELECT MIN(seq) AS m FROM object_versions WHERE bucket = ? AND key = ?').get(bucket, key) as { m: number | null }).m;
+    this.#sql('UPDATE object_versions SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1').run(bucket, key);
+    this.#sql(`INSERT INTO object_versions (seq, is_latest, ${VERSION_COLUMNS}) VALUES (?, 1, ${VERSION_COLUMNS.split(',').map(() => '?').join(', ')})`).run(
+      min === null ? 0 : min - 1,
+      ...versionColumns(v),
     );
   }
 
-  deleteObjectRow(bucket: string, key: string): void {
-    this.#sql('DELETE FROM objects WHERE bucket = ? AND key = ?').run(bucket, key);
+  /** Removes one version; when it was the latest, the next newest becomes latest. */
+  deleteVersion(version: StoredVersion): void {
+    const { bucket, key } = version.info;
+    this.#sql('DELETE FROM object_versions WHERE bucket = ? AND key = ? AND seq = ?').run(bucket, key, version.seq);
+    if (version.info.isLatest) {
+      this.#sql(
+        'UPDATE object_versions SET is_latest = 1 WHERE bucket = ? AND key = ? AND seq = (SELECT MIN(seq) FROM object_versions WHERE bucket = ? AND key = ?)',
+      ).run(bucket, key, bucket, key);
+    }
   }
 
-  /** A page of objects and common prefixes (see {@link foldListing}). */
-  listObjects(bucket: string, opts: FoldOptions): FoldResult<StoredObject> {
-    const page = foldListing<ObjectRow>(
+  /** Rewrites the extras (tags, retention, legal hold, attributes) of one version. */
+  updateVersionExtras(version: StoredVersion, info: ObjectInfo): void {
+    const { bucket, key } = version.info;
+    this.#sql('UPDATE object_versions SET tags = ?, retention = ?, legal_hold = ?, attributes = ? WHERE bucket = ? AND key = ? AND seq = ?').run(
+      info.tags && info.tags.length > 0 ? JSON.stringify(info.tags) : null,
+      info.retention ? JSON.stringify({ mode: info.retention.mode, retainUntil: info.retention.retainUntil.getTime() }) : null,
+      info.legalHold ? 1 : 0,
+      JSON.stringify(info.attributes ?? {}),
+      bucket,
+      key,
+      version.seq,
+    );
+  }
+
+  /** A page of latest non-delete-marker versions and common prefixes (see {@link foldListing}). */
+  listObjects(bucket: string, opts: FoldOptions): FoldResult<StoredVersion> {
+    return this.#foldVersions(bucket, opts, 'current');
+  }
+
+  /** A page of all versions and delete markers (by key, newest first) and common prefixes. */
+  listVersions(bucket: string, opts: FoldOptions): FoldResult<StoredVersion> {
+    return this.#foldVersions(bucket, opts, 'all');
+  }
+
+  #foldVersions(bucket: string, opts: FoldOptions, which: 'current' | 'all'): FoldResult<StoredVersion> {
+    const page = foldListing<VersionRow>(
       {
-        fetch: (start, below, limit) => this.#rangeStatement('objects', 'key', start, below).iterate(bucket, ...rangeArgs(start, below), limit) as Iterable<ObjectRow>,
+        fetch: (start, below, limit) => this.#rangeStatement(which, start, below).iterate(bucket, ...rangeArgs(start, below), limit) as Iterable<VersionRow>,
         keyOf: (row) => row.key,
+        tiebreakOf: which === 'all' ? (row) => row.seq : undefined,
       },
       opts,
     );
-    const rows = page.rows.map(toStoredObject);
     const lastRow = page.last?.row;
-    return { ...page, rows, last: page.last && { key: page.last.key, row: lastRow && toStoredObject(lastRow) } };
+    return { ...page, rows: page.rows.map(toStoredVersion), last: page.last && { key: page.last.key, row: lastRow && toStoredVersion(lastRow) } };
   }
 
   // ---- multipart -----------------------------------------------------------------------------
 
   insertUpload(upload: MultipartUploadInfo): void {
     this.#sql(
-      `INSERT INTO uploads (upload_id, bucket, key, initiated, headers, user_metadata, storage_class, checksum_algorithm)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO uploads (upload_id, bucket, key, initiated, headers, user_metadata, storage_class, checksum_algorithm, checksum_type, extras)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       upload.uploadId,
       upload.bucket,
@@ -222,6 +250,8 @@ export class MetadataIndex {
       JSON.stringify(upload.userMetadata),
       upload.storageClass,
       upload.checksumAlgorithm ?? null,
+      upload.checksumType ?? null,
+      upload.extras ? JSON.stringify(upload.extras) : null,
     );
   }
 
@@ -276,7 +306,7 @@ export class MetadataIndex {
     const page = foldListing<UploadRow>(
       {
         fetch: (start, below, limit) =>
-          this.#rangeStatement('uploads', 'key, upload_id', start, below).iterate(bucket, ...rangeArgs(start, below), limit) as Iterable<UploadRow>,
+          this.#rangeStatement('uploads', start, below).iterate(bucket, ...rangeArgs(start, below), limit) as Iterable<UploadRow>,
         keyOf: (row) => row.key,
         tiebreakOf: (row) => row.upload_id,
       },
@@ -289,10 +319,10 @@ export class MetadataIndex {
   /** Every blob id referenced by an object or a part (for the start-up orphan sweep). */
   referencedBlobIds(): Set<string> {
     const ids = new Set<string>();
-    for (const row of this.#sql('SELECT blob_id FROM objects WHERE blob_id IS NOT NULL UNION ALL SELECT blob_id FROM parts').iterate() as Iterable<{ blob_id: string }>) {
+    for (const row of this.#sql('SELECT blob_id FROM object_versions WHERE blob_id IS NOT NULL UNION ALL SELECT blob_id FROM parts').iterate() as Iterable<{ blob_id: string }>) {
       ids.add(row.blob_id);
     }
-    for (const row of this.#sql('SELECT manifest FROM objects WHERE manifest IS NOT NULL').iterate() as Iterable<{ manifest: string }>) {
+    for (const row of this.#sql('SELECT manifest FROM object_versions WHERE manifest IS NOT NULL').iterate() as Iterable<{ manifest: string }>) {
       for (const blob of JSON.parse(row.manifest) as BlobRef[]) ids.add(blob.blobId);
     }
     return ids;
@@ -309,16 +339,27 @@ export class MetadataIndex {
     return statement;
   }
 
-  /** An index range scan over `table` for one bucket, from `start`, below `below`. */
-  #rangeStatement(table: 'objects' | 'uploads', order: string, start: RangeStart, below: string | undefined): Database.Statement {
-    const lower = start.mode === 'from' ? 'key >= ?' : start.tiebreak !== undefined ? '(key, upload_id) > (?, ?)' : 'key > ?';
+  /**
+   * An index range scan for one bucket, from `start`, below `below`: over multipart uploads (by
+   * key, upload id), all object versions (by key, seq) or the current ones (the partial index
+   * `object_versions_current`, by key).
+   */
+  #rangeStatement(which: 'uploads' | 'all' | 'current', start: RangeStart, below: string | undefined): Database.Statement {
+    const tiebreakColumn = which === 'uploads' ? 'upload_id' : 'seq';
+    const lower = start.mode === 'from' ? 'key >= ?' : start.tiebreak !== undefined ? `(key, ${tiebreakColumn}) > (?, ?)` : 'key > ?';
     const upper = below === undefined ? '' : ' AND key < ?';
-    return this.#sql(`SELECT * FROM ${table} WHERE bucket = ? AND ${lower}${upper} ORDER BY ${order} LIMIT ?`);
+    const from = {
+      uploads: 'uploads WHERE bucket = ?',
+      all: 'object_versions WHERE bucket = ?',
+      current: 'object_versions INDEXED BY object_versions_current WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0',
+    }[which];
+    const order = { uploads: 'key, upload_id', all: 'key, seq', current: 'key' }[which];
+    return this.#sql(`SELECT * FROM ${from} AND ${lower}${upper} ORDER BY ${order} LIMIT ?`);
   }
 }
 
-function rangeArgs(start: RangeStart, below: string | undefined): string[] {
-  const args = [start.key];
+function rangeArgs(start: RangeStart, below: string | undefined): (string | number)[] {
+  const args: (string | number)[] = [start.key];
   if (start.mode === 'after' && start.tiebreak !== undefined) args.push(start.tiebreak);
   if (below !== undefined) args.push(below);
   return args;
@@ -335,21 +376,11 @@ function migrate(db: Database.Database): void {
   })();
 }
 
-function toStoredObject(row: ObjectRow): StoredObject {
-  const info: ObjectInfo = {
-    bucket: row.bucket,
-    key: row.key,
-    size: row.size,
-    etag: row.etag,
-    lastModified: new Date(row.last_modified),
-    headers: JSON.parse(row.headers) as ObjectHeaders,
-    userMetadata: JSON.parse(row.user_metadata) as Record<string, string>,
-    checksums: JSON.parse(row.checksums) as ChecksumMap,
-    storageClass: row.storage_class,
-  };
-  if (row.parts_count !== null) info.partsCount = row.parts_count;
-  const blobs: BlobRef[] = row.blob_id !== null ? [{ blobId: row.blob_id, size: row.size }] : (JSON.parse(row.manifest ?? '[]') as BlobRef[]);
-  return { info, blobs };
+function toBucket(row: BucketRow): BucketInfo {
+  const bucket: BucketInfo = { name: row.name, createdAt: new Date(row.created_at), region: row.region };
+  if (row.versioning !== null) bucket.versioning = row.versioning as VersioningStatus;
+  if (row.object_lock === 1) bucket.objectLockEnabled = true;
+  return bucket;
 }
 
 function toUpload(row: UploadRow): MultipartUploadInfo {
@@ -363,6 +394,8 @@ function toUpload(row: UploadRow): MultipartUploadInfo {
     storageClass: row.storage_class,
   };
   if (row.checksum_algorithm !== null) upload.checksumAlgorithm = row.checksum_algorithm as ChecksumAlgorithm;
+  if (row.checksum_type !== null) upload.checksumType = row.checksum_type as ChecksumType;
+  if (row.extras !== null) upload.extras = reviveExtras(JSON.parse(row.extras) as ObjectExtras);
   return upload;
 }
 
@@ -377,4 +410,10 @@ function toStoredPart(row: PartRow): StoredPart {
     },
     blobId: row.blob_id,
   };
+}
+
+/** Extras as read back from JSON (dates are numbers or strings there). */
+function reviveExtras(extras: ObjectExtras): ObjectExtras {
+  if (extras.retention) extras.retention = { mode: extras.retention.mode, retainUntil: new Date(extras.retention.retainUntil) };
+  return extras;
 }

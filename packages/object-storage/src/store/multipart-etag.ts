@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { S3Error } from '@keyless/core';
+import { S3Error, type ChecksumAlgorithm, type ChecksumMap } from '@keyless/core';
 import type { StoredPart } from './metadata-index.js';
 
 /** S3's minimum size of every part but the last. */
@@ -13,23 +13,29 @@ export function unquoteEtag(etag: string): string {
 /**
  * Checks a CompleteMultipartUpload part list against the stored parts and returns them in order:
  * at least one part (MalformedXML), strictly ascending part numbers (InvalidPartOrder), each part
- * uploaded with a matching ETag (InvalidPart), every part but the last at least 5 MiB
+ * uploaded with a matching ETag and matching listed checksums (`ChecksumCRC32`, ...; InvalidPart),
+ * every part but the last at least 5 MiB
  * (EntityTooSmall).
  *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
  */
 export function resolveCompletedParts(
-  listed: readonly { partNumber: number; etag: string }[],
+  listed: readonly { partNumber: number; etag: string; checksums?: ChecksumMap }[],
   lookup: (partNumber: number) => StoredPart | undefined,
 ): StoredPart[] {
   if (listed.length === 0) throw new S3Error('MalformedXML');
   for (let i = 1; i < listed.length; i++) {
     if (listed[i]!.partNumber <= listed[i - 1]!.partNumber) throw new S3Error('InvalidPartOrder');
   }
-  const parts = listed.map(({ partNumber, etag }) => {
+  const parts = listed.map(({ partNumber, etag, checksums }) => {
     const part = lookup(partNumber);
     if (!part || part.info.etag !== unquoteEtag(etag).toLowerCase()) {
       throw new S3Error('InvalidPart', undefined, { PartNumber: String(partNumber), ETag: etag });
+    }
+    for (const [alg, value] of Object.entries(checksums ?? {})) {
+      if (part.info.checksums[alg as ChecksumAlgorithm] !== value) {
+        throw new S3Error('InvalidPart', undefined, { PartNumber: String(partNumber), ETag: etag });
+      }
     }
     return part;
   });

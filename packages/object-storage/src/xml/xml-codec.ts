@@ -16,6 +16,8 @@ export class XmlCodec {
   private readonly builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });
   private readonly parser = new XMLParser({
     processEntities: true,
+    // Needed for character references (`&#x1;`); HTML names such as `&nbsp;` are not XML and are
+    // refused before parsing (hasUndefinedReference), so only the five XML entities reach here.
     htmlEntities: true,
     trimValues: false,
     parseTagValue: false,
@@ -40,6 +42,7 @@ export class XmlCodec {
   parse(text: string, root?: string, maxDepth = 16): Record<string, unknown> {
     if (text.trim() === '') throw new S3Error('MalformedXML');
     if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new S3Error('MalformedXML');
+    if (hasUndefinedReference(text)) throw new S3Error('MalformedXML');
     if (nestingDepth(text) > maxDepth) throw new S3Error('MalformedXML');
     if (XMLValidator.validate(text) !== true) throw new S3Error('MalformedXML');
     let doc: Record<string, unknown>;
@@ -55,6 +58,17 @@ export class XmlCodec {
     }
     return doc;
   }
+}
+
+/**
+ * A `&` that does not start one of XML's predefined entities or a character reference: an
+ * undeclared entity (there is no DTD) or a bare ampersand, both not well-formed. CDATA sections
+ * and comments may contain `&` freely.
+ */
+function hasUndefinedReference(text: string): boolean {
+  if (!text.includes('&')) return false;
+  const outside = text.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g, '');
+  return /&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)/.test(outside);
 }
 
 /** Maximum element nesting, counted cheaply without a parser (so a deep document cannot exhaust the stack). */

@@ -1,4 +1,4 @@
-import { webcrypto, KeyObject, randomBytes } from 'node:crypto';
+import { webcrypto, KeyObject, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // @peculiar/x509's dependency injection needs the Reflect metadata polyfill loaded first.
@@ -120,13 +120,21 @@ function pemBody(pem: string): ArrayBuffer {
 }
 
 /**
- * Makes sure `DATA/certs/` holds a development CA and a server certificate for localhost and
- * 127.0.0.1 (created once; keys written 0600). Returns their paths and whether they were created.
+ * Makes sure `DATA/certs/` holds a development CA and a server certificate for localhost,
+ * 127.0.0.1, ::1 and `extraHosts` (a `*.domain` entry covers virtual-hosted buckets). The CA is
+ * created once; the server certificate is re-issued when it does not cover a requested name (so
+ * adding `--domain` later works). Keys are written 0600. Returns the paths and whether anything
+ * was created.
  */
 export async function ensureDevCertificates(dataDir: string, extraHosts: string[] = []): Promise<DevCertificatePaths & { created: boolean }> {
   const dir = join(dataDir, 'certs');
   const paths = { caCert: join(dir, 'ca.pem'), caKey: join(dir, 'ca-key.pem'), serverCert: join(dir, 'server.pem'), serverKey: join(dir, 'server-key.pem') };
-  if (Object.values(paths).every((p) => existsSync(p))) return { ...paths, created: false };
+  const isIp = (h: string) => /^[\d.]+$|:/.test(h);
+  const hosts = [...new Set(['localhost', ...extraHosts.filter((h) => !isIp(h))])];
+  const ips = [...new Set(['127.0.0.1', '::1', ...extraHosts.filter(isIp)])];
+  if (Object.values(paths).every((p) => existsSync(p)) && covers(readFileSync(paths.serverCert, 'utf8'), hosts, ips)) {
+    return { ...paths, created: false };
+  }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let ca: IssuedCertificate;
   if (existsSync(paths.caCert) && existsSync(paths.caKey)) {
@@ -136,10 +144,21 @@ export async function ensureDevCertificates(dataDir: string, extraHosts: string[
     writeFileSync(paths.caKey, ca.keyPem, { mode: 0o600 });
     writeFileSync(paths.caCert, ca.certPem);
   }
-  const hosts = ['localhost', ...extraHosts.filter((h) => !/^[\d.]+$|:/.test(h))];
-  const ips = ['127.0.0.1', '::1', ...extraHosts.filter((h) => /^[\d.]+$|:/.test(h))];
-  const server = await issueCertificate({ caCertPem: ca.certPem, caKeyPem: ca.keyPem, commonName: 'localhost', usage: 'server', days: 825, dnsNames: [...new Set(hosts)], ipAddresses: [...new Set(ips)] });
+  const server = await issueCertificate({ caCertPem: ca.certPem, caKeyPem: ca.keyPem, commonName: 'localhost', usage: 'server', days: 825, dnsNames: hosts, ipAddresses: ips });
   writeFileSync(paths.serverKey, server.keyPem, { mode: 0o600 });
   writeFileSync(paths.serverCert, server.certPem);
   return { ...paths, created: true };
+}
+
+/** True when the certificate's SANs list every host name and IP address. */
+function covers(certPem: string, hosts: string[], ips: string[]): boolean {
+  let san: string;
+  try {
+    san = new X509Certificate(certPem).subjectAltName ?? '';
+  } catch {
+    return false;
+  }
+  const entries = new Set(san.split(',').map((e) => e.trim()));
+  const normalizeIp = (ip: string) => (ip === '::1' ? '0:0:0:0:0:0:0:1' : ip.toUpperCase());
+  return hosts.every((h) => entries.has(`DNS:${h}`)) && ips.every((ip) => entries.has(`IP Address:${ip}`) || entries.has(`IP Address:${normalizeIp(ip)}`));
 }
