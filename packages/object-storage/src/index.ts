@@ -5,6 +5,6 @@ export { resolveOperation, type ResolvedOperation } from './resolve-operation.js
 export { authenticate, rootPrincipal, userPrincipal, sessionPrincipal, type AuthenticatorDeps, type Authenticated } from './auth/authenticate.js';
 export { Authorizer, type AuthzRequest, type AuthzLog } from './auth/authorizer.js';
 export { isValidBucketName, validateBucketName } from './validation/bucket-name.js';
-export { FsObjectStore } from './store/index.js';
+export { FsObjectStore, inspectFsStore, type FsStoreInspection } from './store/index.js';
 export type { Owner } from './handlers/index.js';
 export { LifecycleWorker, type LifecycleWorkerOptions, type LifecycleRunReport } from './lifecycle/lifecycle-worker.js';

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { inspectFsStore } from '@keyless/object-storage';
 import {
   S3Client, PutObjectCommand, GetObjectCommand, DeleteObjectCommand, CopyObjectCommand, CreateBucketCommand,
   CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, ListObjectsV2Command,
@@ -131,12 +131,6 @@ async function worker(s3: S3Client, w: number, states: Map<string, KeyState>, st
   }
 }
 
-function blobFiles(dataDir: string): string[] {
-  const root = join(dataDir, 'blobs');
-  if (!existsSync(root)) return [];
-  return readdirSync(root).flatMap((d) => readdirSync(join(root, d)));
-}
-
 describe('crash recovery: kill -9 during a write storm (issue 6)', function () {
   this.timeout(240_000);
   let dataDir: string;
@@ -197,20 +191,11 @@ describe('crash recovery: kill -9 during a write storm (issue 6)', function () {
       } finally {
         check.destroy();
       }
-      // Start-up swept what the crash left: no temp files, and every blob file is referenced.
-      expect(readdirSync(join(dataDir, 'tmp'))).to.deep.equal([]);
-      const db = new Database(join(dataDir, 'meta.db'), { readonly: true, fileMustExist: true });
-      const referenced = new Set<string>();
-      try {
-        expect(db.pragma('integrity_check', { simple: true })).to.equal('ok');
-        for (const r of db.prepare('SELECT blob_id FROM objects WHERE blob_id IS NOT NULL UNION ALL SELECT blob_id FROM parts').all() as { blob_id: string }[]) referenced.add(r.blob_id);
-        for (const r of db.prepare('SELECT manifest FROM objects WHERE manifest IS NOT NULL').all() as { manifest: string }[]) {
-          for (const b of JSON.parse(r.manifest) as { blobId: string }[]) referenced.add(b.blobId);
-        }
-      } finally {
-        db.close();
-      }
-      expect(blobFiles(dataDir).sort(), 'blob files on disk = blobs referenced by metadata').to.deep.equal([...referenced].sort());
+      // Start-up swept what the crash left: no temp files, every blob file referenced, a sound database.
+      const seen = inspectFsStore(dataDir);
+      expect(seen.tempFiles).to.deep.equal([]);
+      expect(seen.integrity).to.deep.equal(['ok']);
+      expect(seen.blobFiles.sort(), 'blob files on disk = blobs referenced by metadata').to.deep.equal([...seen.referencedBlobIds].sort());
     });
   }
 });

@@ -84,6 +84,14 @@ export class MetadataIndex {
     return new MetadataIndex(db);
   }
 
+  /**
+   * Opens an existing database read-only, without migrating: for inspecting a data directory that
+   * a running server owns (tests, diagnostics).
+   */
+  static openReadOnly(path: string): MetadataIndex {
+    return new MetadataIndex(new Database(path, { readonly: true, fileMustExist: true }));
+  }
+
   close(): void {
     if (this.#db.open) this.#db.close();
   }
