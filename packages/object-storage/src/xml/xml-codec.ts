@@ -29,9 +29,10 @@ export class XmlCodec {
   /** `{Root: {...}}` -> an XML document with the declaration. `undefined` fields are omitted. */
   render(doc: Record<string, unknown>): string {
     // Characters XML 1.0 cannot carry literally (control characters in keys) are written as
-    // character references, as S3 does; the builder passes them through untouched.
+    // character references, as S3 does; the builder passes them through untouched. CR too: a
+    // literal one would be read back as LF (XML end-of-line handling).
     // @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints
-    const xml = (this.builder.build(doc) as string).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
+    const xml = (this.builder.build(doc) as string).replace(/[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F\uFFFE\uFFFF]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml;
   }
 
@@ -43,6 +44,7 @@ export class XmlCodec {
     if (text.trim() === '') throw new S3Error('MalformedXML');
     if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new S3Error('MalformedXML');
     if (hasUndefinedReference(text)) throw new S3Error('MalformedXML');
+    text = decodeControlReferences(text);
     if (nestingDepth(text) > maxDepth) throw new S3Error('MalformedXML');
     if (XMLValidator.validate(text) !== true) throw new S3Error('MalformedXML');
     let doc: Record<string, unknown>;
@@ -69,6 +71,22 @@ function hasUndefinedReference(text: string): boolean {
   if (!text.includes('&')) return false;
   const outside = text.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g, '');
   return /&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)/.test(outside);
+}
+
+/**
+ * The parser silently drops character references to control characters, yet S3 keys may contain
+ * them and S3 (like {@link XmlCodec.render}) writes them as `&#x1;`: decode those before parsing
+ * so that a DeleteObjects or CompleteMultipartUpload naming such a key names that key. CDATA
+ * sections are left as they are.
+ */
+function decodeControlReferences(text: string): string {
+  if (!text.includes('&#')) return text;
+  return text.replace(/(<!\[CDATA\[[\s\S]*?\]\]>)|&#(x[0-9a-fA-F]{1,6}|[0-9]{1,7});/g, (match: string, cdata: string | undefined, ref: string | undefined) => {
+    if (cdata !== undefined || ref === undefined) return match;
+    const code = ref[0] === 'x' ? parseInt(ref.slice(1), 16) : parseInt(ref, 10);
+    const dropped = (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || (code >= 0x7f && code <= 0x9f);
+    return dropped ? String.fromCharCode(code) : match;
+  });
 }
 
 /** Maximum element nesting, counted cheaply without a parser (so a deep document cannot exhaust the stack). */
