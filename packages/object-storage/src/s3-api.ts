@@ -15,6 +15,7 @@ import { validateBucketName } from './validation/bucket-name.js';
 import { validateObjectKey } from './validation/object-key.js';
 import { rejectDuplicateQueryParams } from './validation/query-params.js';
 import { XmlCodec } from './xml/xml-codec.js';
+import { deriveSseS3Key } from './sse/data-key.js';
 import { parsePolicy, PolicyError } from '@keyless/policy-engine';
 
 /** Everything the S3 API needs; `server` chooses the implementations. */
@@ -29,6 +30,8 @@ export interface S3ApiDeps {
   now: () => Date;
   log: AuthzLog;
   keyCache?: SigningKeyCache;
+  /** The server master key material; the SSE-S3 key is derived from it (HKDF, own label). */
+  sseMasterKey?: Buffer;
 }
 
 /**
@@ -51,6 +54,7 @@ export class S3Api {
       authorize: (req, action, bucket, key) => this.check(req, action, bucket, key),
       lookupCaller: (accessKey) => lookupCaller(accessKey, deps),
       now: deps.now,
+      sseKey: deps.sseMasterKey ? deriveSseS3Key(deps.sseMasterKey) : undefined,
       validateBucketPolicy: (json) => {
         try {
           parsePolicy(json, { kind: 'resource' });
@@ -91,7 +95,7 @@ export class S3Api {
       rejectDuplicateQueryParams(query);
       const op = resolveOperation(req.method, bucket, key, query, req.headers);
       operation = op.name;
-      if (bucket !== undefined && op.name !== 'CreateBucket') validateBucketName(bucket);
+      if (bucket !== undefined) validateBucketName(bucket);
       if (op.key !== undefined) validateObjectKey(op.key);
       // PostObject carries its credentials in the form body: its handler authenticates and authorizes.
       const { principal, auth }: Authenticated = op.spec.authInBody ? { principal: ANONYMOUS } : await authenticate(

@@ -3,11 +3,12 @@ import { mkdirSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { createHash, constants as tlsConstants } from 'node:crypto';
 import { resolve } from 'node:path';
 import { S3Api, FsObjectStore, LifecycleWorker } from '@keyless/object-storage';
-import { SqliteCredentialStore } from '@keyless/credential-store';
+import { loadMasterKey, SqliteCredentialStore } from '@keyless/credential-store';
 import { builtinPolicies } from '@keyless/policy-engine';
 import { parseMappingFile, TrustStore, type StsDeps } from '@keyless/sts';
 import { SigningKeyCache } from '@keyless/sigv4';
 import { createApp } from './create-app.js';
+import { answerClientError } from './client-error.js';
 import { ensureDevCertificates } from './certs/dev-certificates.js';
 import { resolveRootCredentials, type RootCredentials } from './root-credentials.js';
 import { parseAddress, type ServeOptions } from './serve-options.js';
@@ -116,12 +117,15 @@ export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.P
     now: () => new Date(),
     log,
     keyCache: new SigningKeyCache(),
+    // SSE-S3 keys are sealed under a key derived from the same master key material as the credential store's.
+    sseMasterKey: loadMasterKey(dataDir, env),
   });
   const app = createApp({ s3, sts, log });
   const headersMs = opts.timeouts?.headersMs ?? 30_000;
   // Node checks headersTimeout only every connectionsCheckingInterval (30 s by default): check at
   // least twice per timeout so a shortened limit is enforced on time.
   const server = createServer({ ...tlsOptions(), connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersMs / 2))) }, app.callback());
+  server.on('clientError', (err, socket) => answerClientError(err, socket));
   // Slow clients must not hold the server: headers within 30 s, and a socket idle for 2 minutes is closed.
   server.headersTimeout = headersMs;
   server.requestTimeout = 0;

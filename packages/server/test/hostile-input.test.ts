@@ -214,6 +214,8 @@ describe('Hostile input: HTTP framing, slow clients, paths and names', function 
       const res = await rawTls(target, [httpRequest('GET', `/${B}/keep`, [['X-Flood', 'a'.repeat(20 * 1024)]])]);
       expect(res.closedByServer).to.equal(true);
       expect(res.status).to.equal(431);
+      // Answered in S3's XML error shape, not Node's bare status line.
+      expect(res.text).to.contain('<Code>RequestHeaderSectionTooLarge</Code>');
     });
 
     it('a 20 KiB URL: 431 or 414, connection closed', async () => {
@@ -233,6 +235,7 @@ describe('Hostile input: HTTP framing, slow clients, paths and names', function 
         const res = await rawTls(target, [Buffer.from(`GET /${B}/keep HTTP/1.1\r\nHost: 127.0.0.1\r\n${bad}\r\n\r\n`, 'latin1')]);
         expect(res.closedByServer).to.equal(true);
         expect(res.status, bad).to.equal(400);
+        expect(res.text, bad).to.contain('<Code>BadRequest</Code>');
       }
     });
 
