@@ -29,6 +29,11 @@ export interface HandlerDeps {
   now(): Date;
   /** Validates a bucket policy document; throws S3Error MalformedPolicy naming the problem. */
   validateBucketPolicy(json: string): void;
+  /**
+   * The SSE-S3 key-encryption key (derived from the server master key, see `sse/data-key.ts`);
+   * without it SSE-S3 and bucket default encryption answer NotImplemented.
+   */
+  sseKey?: Buffer;
 }
 
 /** An S3 operation's implementation: returns a value or throws an S3Error, never writes HTTP. */

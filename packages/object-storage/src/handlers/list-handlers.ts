@@ -4,9 +4,11 @@ import { xmlDate } from '../http/object-metadata.js';
 import { S3_XMLNS } from '../xml/xml-codec.js';
 import { encodeIfUrl, parseEncodingType, parseMaxKeys } from './list-params.js';
 import type { Handler, HandlerDeps } from './handler-deps.js';
+import { plainView } from '../sse/sse-attributes.js';
 
 function contents(objects: ObjectInfo[], enc: (s: string) => string | undefined, owner?: { ID: string; DisplayName: string }) {
-  return objects.map((o) => ({
+  // Encrypted objects are listed with their plaintext size and ETag.
+  return objects.map(plainView).map((o) => ({
     Key: enc(o.key),
     LastModified: xmlDate(o.lastModified),
     ETag: `"${o.etag}"`,

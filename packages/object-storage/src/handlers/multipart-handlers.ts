@@ -10,6 +10,11 @@ import { aclAttributes, writeAclFromHeaders } from '../auth/bucket-access-settin
 import { withPartChecksum } from '../http/part-checksum.js';
 import { writeExtrasFromHeaders, writtenVersionHeader } from '../http/write-extras.js';
 import type { Handler } from './handler-deps.js';
+import { encryptedWrite, planSseWrite, plainPrecondition, uploadSsePlan } from '../sse/sse-write.js';
+import { sseAlgorithmOf } from '../sse/sse-attributes.js';
+import { customerKeyFrom } from '../sse/sse-headers.js';
+import { sseResponseHeaders } from '../sse/sse-keys.js';
+import { plaintextSize } from '../sse/package-format.js';
 
 const CHECKSUM_ALGORITHMS = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
 
@@ -51,6 +56,8 @@ export const createMultipartUpload: Handler = async (req, deps) => {
   }
   const checksumType = checksumTypeOf(header(req, 'x-amz-checksum-type'), alg as ChecksumAlgorithm | undefined);
   const extras = await writeExtrasFromHeaders(req, deps);
+  // The upload's data key (sealed) is stored with it; every part is encrypted under it.
+  const sse = await planSseWrite(req, deps, bucketOf(req), keyOf(req));
   const upload = await deps.store.createMultipartUpload({
     checksumType,
     bucket: bucketOf(req),
@@ -60,14 +67,14 @@ export const createMultipartUpload: Handler = async (req, deps) => {
     storageClass: storageClassFrom(req.headers),
     checksumAlgorithm: alg as ChecksumAlgorithm | undefined,
     extras: {
-      attributes: aclAttributes(await writeAclFromHeaders(deps.store, bucketOf(req), req.headers)),
+      attributes: { ...aclAttributes(await writeAclFromHeaders(deps.store, bucketOf(req), req.headers)), ...sse?.attributes },
       tags: extras.tags,
       retention: extras.retention,
       legalHold: extras.legalHold,
     },
   });
   return {
-    headers: { 'x-amz-checksum-algorithm': upload.checksumAlgorithm, 'x-amz-checksum-type': upload.checksumType },
+    headers: { 'x-amz-checksum-algorithm': upload.checksumAlgorithm, 'x-amz-checksum-type': upload.checksumType, ...sse?.responseHeaders },
     body: { xml: { InitiateMultipartUploadResult: { '@_xmlns': S3_XMLNS, Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId } } },
   };
 };
@@ -78,10 +85,13 @@ export const uploadPart: Handler = async (req, deps) => {
   const bucket = bucketOf(req);
   const key = keyOf(req);
   const upload = await deps.store.getMultipartUpload(bucket, key, uploadIdOf(req));
+  // Parts of an encrypted upload are encrypted under its data key (SSE-C: the same customer key again).
+  const sse = uploadSsePlan(upload.extras?.attributes, req, deps, bucket, key);
   const payload = openPayload(req, MAX_PUT_SIZE);
   const checked = withPartChecksum(payload.body, payload.finalize, payload.checksumAlgorithm, upload.checksumAlgorithm);
-  const part = await deps.store.uploadPart({ bucket, key, uploadId: uploadIdOf(req), partNumber, body: checked.body, finalize: checked.finalize });
-  const headers: Record<string, string> = { ETag: `"${part.etag}"` };
+  const write = encryptedWrite(sse, checked.body, {}, checked.finalize, partNumber);
+  const part = await deps.store.uploadPart({ bucket, key, uploadId: uploadIdOf(req), partNumber, body: write.body, finalize: write.finalize });
+  const headers: Record<string, string> = { ETag: `"${part.etag}"`, ...sse?.responseHeaders };
   for (const [alg, v] of Object.entries(part.checksums)) if (v) headers[`x-amz-checksum-${alg.toLowerCase()}`] = v;
   return { headers };
 };
@@ -95,6 +105,7 @@ export const uploadPartCopy: Handler = async (req, deps) => {
   const bucket = bucketOf(req);
   const key = keyOf(req);
   const upload = await deps.store.getMultipartUpload(bucket, key, uploadIdOf(req));
+  const sse = uploadSsePlan(upload.extras?.attributes, req, deps, bucket, key);
   const rangeHeader = header(req, 'x-amz-copy-source-range');
   const { body: sourceBody, sourceVersionHeader } = await openCopySource(req, deps, (info) => {
     if (rangeHeader === undefined) {
@@ -109,9 +120,10 @@ export const uploadPartCopy: Handler = async (req, deps) => {
     return { start, end };
   });
   const { body, finalize } = withPartChecksum(sourceBody, undefined, undefined, upload.checksumAlgorithm);
-  const part = await deps.store.uploadPart({ bucket, key, uploadId: uploadIdOf(req), partNumber, body, finalize });
+  const write = encryptedWrite(sse, body, {}, finalize, partNumber);
+  const part = await deps.store.uploadPart({ bucket, key, uploadId: uploadIdOf(req), partNumber, body: write.body, finalize: write.finalize });
   return {
-    headers: { 'x-amz-copy-source-version-id': sourceVersionHeader },
+    headers: { 'x-amz-copy-source-version-id': sourceVersionHeader, ...sse?.responseHeaders },
     body: { xml: { CopyPartResult: { '@_xmlns': S3_XMLNS, LastModified: xmlDate(part.lastModified), ETag: `"${part.etag}"`, ...checksumFields(part.checksums) } } },
   };
 };
@@ -123,7 +135,8 @@ const MAX_PARTS = 10000;
 export const completeMultipartUpload: Handler = async (req, deps) => {
   const bucket = bucketOf(req);
   const key = keyOf(req);
-  const precondition = writePrecondition(req.headers, key);
+  const precondition = plainPrecondition(writePrecondition(req.headers, key));
+  const customer = customerKeyFrom(req);
   const body = await readSmallBody(req, 2 * 1024 * 1024);
   const doc = deps.xml.parse(body.toString('utf8'), 'CompleteMultipartUpload');
   const rawParts = asArray(doc.Part as Record<string, unknown> | Record<string, unknown>[] | undefined);
@@ -144,7 +157,7 @@ export const completeMultipartUpload: Handler = async (req, deps) => {
   const info = await deps.store.completeMultipartUpload({ bucket, key, uploadId: uploadIdOf(req), parts, precondition });
   const bucketInfo = await deps.store.getBucket(bucket);
   return {
-    headers: bucketInfo ? writtenVersionHeader(info.versionId, bucketInfo) : {},
+    headers: { ...(bucketInfo ? writtenVersionHeader(info.versionId, bucketInfo) : {}), ...sseResponseHeaders(info.attributes, customer) },
     body: {
       xml: {
         CompleteMultipartUploadResult: {
@@ -179,6 +192,7 @@ export const listParts: Handler = async (req, deps) => {
   if (markerRaw !== null && !/^\d+$/.test(markerRaw)) throw new S3Error('InvalidArgument', 'Provided part-number-marker not an integer or within integer range', { ArgumentName: 'part-number-marker' });
   const marker = markerRaw === null ? undefined : Number(markerRaw);
   const res = await deps.store.listParts(bucketOf(req), keyOf(req), uploadIdOf(req), { partNumberMarker: marker, maxParts });
+  const encrypted = sseAlgorithmOf({ attributes: res.upload.extras?.attributes }) !== undefined;
   const owner = { ID: deps.owner.id, DisplayName: deps.owner.displayName };
   return {
     body: {
@@ -200,7 +214,8 @@ export const listParts: Handler = async (req, deps) => {
             PartNumber: p.partNumber,
             LastModified: xmlDate(p.lastModified),
             ETag: `"${p.etag}"`,
-            Size: p.size,
+            // Parts of an encrypted upload are stored encrypted: report the plaintext size.
+            Size: encrypted ? plaintextSize(p.size) : p.size,
             ...Object.fromEntries(Object.entries(p.checksums).map(([a, v]) => [`Checksum${a}`, v])),
           })),
         },

@@ -6,6 +6,7 @@ import { versionIdOf } from '../http/version-query.js';
 import { S3_XMLNS } from '../xml/xml-codec.js';
 import { parseMaxKeys } from './list-params.js';
 import type { Handler } from './handler-deps.js';
+import { plainObjectInfo } from '../sse/sse-read.js';
 
 const ATTRIBUTES = new Set(['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize']);
 
@@ -24,7 +25,8 @@ export const getObjectAttributes: Handler = async (req, deps) => {
   if (markerText !== undefined && !/^\d+$/.test(markerText)) throw new S3Error('InvalidArgument', 'Part number marker must be an integer', { ArgumentName: 'x-amz-part-number-marker' });
   const marker = markerText === undefined ? 0 : Number(markerText);
   const bucket = await deps.store.getBucket(bucketOf(req));
-  const info = await deps.store.getObjectInfo(bucketOf(req), keyOf(req), { versionId: versionIdOf(req) });
+  // Plaintext size / ETag / part sizes of an encrypted object; an SSE-C object needs its key, as S3.
+  const { info, sseHeaders } = await plainObjectInfo(deps, req, bucketOf(req), keyOf(req), { versionId: versionIdOf(req) });
   checkReadConditions(req.headers, info);
   const checksumFields = Object.fromEntries(Object.entries(info.checksums).map(([alg, v]) => [`Checksum${alg}`, v]));
   let objectParts: Record<string, unknown> | undefined;
@@ -47,6 +49,7 @@ export const getObjectAttributes: Handler = async (req, deps) => {
   }
   return {
     headers: {
+      ...sseHeaders,
       'Last-Modified': httpDate(info.lastModified),
       'x-amz-version-id': info.versionId !== 'null' || bucket?.versioning !== undefined ? info.versionId : undefined,
     },

@@ -15,6 +15,9 @@ import { partRange, readPartNumberOf } from '../http/part-number.js';
 import { bypassGovernanceRequested, versionIdOf } from '../http/version-query.js';
 import { writeExtrasFromHeaders, writtenVersionHeader } from '../http/write-extras.js';
 import type { Handler, HandlerDeps } from './handler-deps.js';
+import { encryptedWrite, planSseWrite, plainPrecondition } from '../sse/sse-write.js';
+import { openPlainObject, plainObjectInfo } from '../sse/sse-read.js';
+import { COPY_SOURCE_SSE_C_PREFIX } from '../sse/sse-headers.js';
 
 /** The checksum response headers for what the client sent and was verified. */
 function checksumHeaders(info: ObjectInfo): Record<string, string> {
@@ -50,24 +53,27 @@ export const putObject: Handler = async (req, deps) => {
   const acl = await writeAclFromHeaders(deps.store, bucketOf(req), req.headers);
   const userMetadata = userMetadataFrom(req.headers);
   const storageClass = storageClassFrom(req.headers);
-  const precondition = writePrecondition(req.headers, keyOf(req));
+  const precondition = plainPrecondition(writePrecondition(req.headers, keyOf(req)));
   const extras = await writeExtrasFromHeaders(req, deps);
+  const sse = await planSseWrite(req, deps, bucketOf(req), keyOf(req));
   const payload = openPayload(req);
-  const info = await deps.store.putObject({
+  const write = encryptedWrite(sse, payload.body, aclAttributes(acl), payload.finalize);
+  const stored = await deps.store.putObject({
     tags: extras.tags,
     retention: extras.retention,
     legalHold: extras.legalHold,
     bucket: bucketOf(req),
     key: keyOf(req),
-    body: payload.body,
+    body: write.body,
     headers: objectHeadersFrom(req.headers, payload.contentEncoding),
     userMetadata,
     storageClass,
-    finalize: payload.finalize,
+    finalize: write.finalize,
     precondition,
-    attributes: aclAttributes(acl),
+    attributes: write.attributes,
   });
-  return { headers: { ETag: `"${info.etag}"`, ...checksumHeaders(info), ...writtenVersionHeader(info.versionId, extras.bucket) } };
+  const info = await write.committed(deps.store, stored);
+  return { headers: { ETag: `"${info.etag}"`, ...checksumHeaders(info), ...writtenVersionHeader(info.versionId, extras.bucket), ...sse?.responseHeaders } };
 };
 
 /** Response overrides (`response-content-type`, ...) of GetObject. */
@@ -99,11 +105,11 @@ export const getObject: Handler = async (req, deps) => {
   const rangeHeader = header(req, 'range');
   const versionId = versionIdOf(req);
   const partNumber = readPartNumberOf(req);
-  const { info, range, body } = await deps.store.openObject(bucketOf(req), keyOf(req), (obj) => {
+  const { info, range, body, sseHeaders } = await openPlainObject(deps, req, bucketOf(req), keyOf(req), (obj) => {
     checkReadConditions(req.headers, obj);
     return partNumber !== undefined ? partRange(obj, partNumber) : resolveRange(rangeHeader, obj.size);
   }, { versionId });
-  const headers = { ...objectResponseHeaders(info), ...versionResponseHeaders(info, await deps.store.getBucket(bucketOf(req))) };
+  const headers = { ...objectResponseHeaders(info), ...versionResponseHeaders(info, await deps.store.getBucket(bucketOf(req))), ...sseHeaders };
   applyOverrides(req, headers);
   Object.assign(headers, readChecksumHeaders(req, info, partNumber, range !== undefined));
   if (partNumber !== undefined && info.partsCount !== undefined) headers['x-amz-mp-parts-count'] = String(info.partsCount);
@@ -120,9 +126,9 @@ export const getObject: Handler = async (req, deps) => {
 export const headObject: Handler = async (req, deps) => {
   const versionId = versionIdOf(req);
   const partNumber = readPartNumberOf(req);
-  const info = await deps.store.getObjectInfo(bucketOf(req), keyOf(req), { versionId });
+  const { info, sseHeaders } = await plainObjectInfo(deps, req, bucketOf(req), keyOf(req), { versionId });
   checkReadConditions(req.headers, info);
-  const headers = { ...objectResponseHeaders(info), ...versionResponseHeaders(info, await deps.store.getBucket(bucketOf(req))) };
+  const headers = { ...objectResponseHeaders(info), ...versionResponseHeaders(info, await deps.store.getBucket(bucketOf(req))), ...sseHeaders };
   const range = partNumber !== undefined ? partRange(info, partNumber) : resolveRange(header(req, 'range'), info.size);
   Object.assign(headers, readChecksumHeaders(req, info, partNumber, range !== undefined));
   if (partNumber !== undefined && info.partsCount !== undefined) headers['x-amz-mp-parts-count'] = String(info.partsCount);
@@ -157,10 +163,11 @@ export const deleteObject: Handler = async (req, deps) => {
 export async function openCopySource(req: S3Request, deps: HandlerDeps, range?: (info: ObjectInfo) => { start: number; end: number } | undefined) {
   const src = parseCopySource(header(req, 'x-amz-copy-source') as string);
   await deps.authorize(req, src.versionId !== undefined ? 's3:GetObjectVersion' : 's3:GetObject', src.bucket, src.key);
-  const opened = await deps.store.openObject(src.bucket, src.key, (info) => {
+  // The source is read in plaintext (decrypted with its SSE-C key, x-amz-copy-source-server-side-encryption-customer-*).
+  const opened = await openPlainObject(deps, req, src.bucket, src.key, (info) => {
     checkReadConditions(req.headers, info, 'x-amz-copy-source-if-');
     return range?.(info);
-  }, { versionId: src.versionId });
+  }, { versionId: src.versionId }, COPY_SOURCE_SSE_C_PREFIX);
   const srcBucket = await deps.store.getBucket(src.bucket);
   // S3 names the source version copied, except for objects of buckets never versioned.
   const sourceVersionHeader = opened.info.versionId !== 'null' || srcBucket?.versioning !== undefined ? opened.info.versionId : undefined;
@@ -186,11 +193,13 @@ export const copyObject: Handler = async (req, deps): Promise<S3Response> => {
   const storageClass = req.headers['x-amz-storage-class'] !== undefined ? storageClassFrom(req.headers) : undefined;
   const bucket = bucketOf(req);
   const key = keyOf(req);
-  const precondition = writePrecondition(req.headers, key);
+  const precondition = plainPrecondition(writePrecondition(req.headers, key));
   const acl = await writeAclFromHeaders(deps.store, bucket, req.headers);
+  // The copy is encrypted as the request (or the destination bucket's default) says, never as the source.
+  const sse = await planSseWrite(req, deps, bucket, key);
   const { src, info, body, sourceVersionHeader } = await openCopySource(req, deps);
   try {
-    if (src.bucket === bucket && src.key === key && src.versionId === undefined && directive === 'COPY' && storageClass === undefined) {
+    if (src.bucket === bucket && src.key === key && src.versionId === undefined && directive === 'COPY' && storageClass === undefined && sse === undefined) {
       throw new S3Error('InvalidRequest', 'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.');
     }
     if (info.size > 5 * 1024 ** 3) throw new S3Error('InvalidRequest', 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
@@ -199,22 +208,25 @@ export const copyObject: Handler = async (req, deps): Promise<S3Response> => {
     throw err;
   }
   const replace = directive === 'REPLACE';
-  const copied = await deps.store.putObject({
+  // The copy gets the ACL of the request (private by default), never the source's, as on S3.
+  const write = encryptedWrite(sse, body, aclAttributes(acl));
+  const stored = await deps.store.putObject({
     bucket,
     key,
-    body,
+    body: write.body,
+    finalize: write.finalize,
     headers: replace ? objectHeadersFrom(req.headers, storedContentEncoding(header(req, 'content-encoding'))) : info.headers,
     userMetadata: replace ? userMetadataFrom(req.headers) : info.userMetadata,
     storageClass: storageClass ?? info.storageClass,
     precondition,
-    // The copy gets the ACL of the request (private by default), never the source's, as on S3.
-    attributes: aclAttributes(acl),
+    attributes: write.attributes,
     tags: tagging === 'REPLACE' ? tagsFromHeader(header(req, 'x-amz-tagging')) : info.tags,
     retention: extras.retention,
     legalHold: extras.legalHold,
   });
+  const copied = await write.committed(deps.store, stored);
   return {
-    headers: { 'x-amz-copy-source-version-id': sourceVersionHeader, ...writtenVersionHeader(copied.versionId, extras.bucket) },
+    headers: { 'x-amz-copy-source-version-id': sourceVersionHeader, ...writtenVersionHeader(copied.versionId, extras.bucket), ...sse?.responseHeaders },
     body: { xml: { CopyObjectResult: { '@_xmlns': S3_XMLNS, LastModified: xmlDate(copied.lastModified), ETag: `"${copied.etag}"` } } },
   };
 };

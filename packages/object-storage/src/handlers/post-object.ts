@@ -11,6 +11,7 @@ import { validateObjectKey } from '../validation/object-key.js';
 import { writeExtrasFromHeaders, writtenVersionHeader } from '../http/write-extras.js';
 import { aclAttributes, writeAclFromHeaders } from '../auth/bucket-access-settings.js';
 import type { Handler } from './handler-deps.js';
+import { encryptedWrite, planSseWrite } from '../sse/sse-write.js';
 
 /**
  * Counts the file's bytes as they flow and fails the stream (so the store aborts the write) past
@@ -100,28 +101,32 @@ export const postObject: Handler = async (req, deps) => {
     if (fields.has('tagging')) throw new S3Error('NotImplemented', 'The tagging field of POST uploads is not implemented.');
     // Object Lock fields (x-amz-object-lock-*) and the bucket's default retention, as for PutObject.
     const extras = await writeExtrasFromHeaders({ ...req, headers }, deps);
+    // Form fields x-amz-server-side-encryption(-customer-*) or the bucket default, as PutObject.
+    const sse = await planSseWrite({ headers, secure: req.secure }, deps, bucket, key);
     const limit = new SizeLimit(range);
     file.stream.on('error', () => limit.destroy(new S3Error('MalformedPOSTRequest')));
     limit.on('error', () => file.stream.destroy());
     file.stream.pipe(limit);
-    const info = await deps.store.putObject({
+    const write = encryptedWrite(sse, limit, aclAttributes(acl), () => {
+      if (limit.size < range.min) throw new S3Error('EntityTooSmall', undefined, { ProposedSize: String(limit.size), MinSizeAllowed: String(range.min) });
+      return {};
+    });
+    const stored = await deps.store.putObject({
       bucket,
       key,
-      body: limit,
+      body: write.body,
       headers: objectHeadersFrom(headers, headers['content-encoding'] as string | undefined),
       userMetadata: userMetadataFrom(headers),
       storageClass: storageClassFrom(headers),
-      attributes: aclAttributes(acl),
+      attributes: write.attributes,
       retention: extras.retention,
       legalHold: extras.legalHold,
-      finalize: () => {
-        if (limit.size < range.min) throw new S3Error('EntityTooSmall', undefined, { ProposedSize: String(limit.size), MinSizeAllowed: String(range.min) });
-        return {};
-      },
+      finalize: write.finalize,
     });
+    const info = await write.committed(deps.store, stored);
     // The fields after the file are ignored, but read so that the connection can be reused.
     await form.finished;
-    return respond(req, fields, bucket, key, info.etag, writtenVersionHeader(info.versionId, extras.bucket));
+    return respond(req, fields, bucket, key, info.etag, { ...writtenVersionHeader(info.versionId, extras.bucket), ...sse?.responseHeaders });
   } catch (err) {
     form.file?.stream.resume();
     form.abort();

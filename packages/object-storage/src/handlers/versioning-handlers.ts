@@ -6,6 +6,7 @@ import { asText, MAX_XML_BYTES, S3_XMLNS } from '../xml/xml-codec.js';
 import { requireBucket } from './bucket-handlers.js';
 import { encodeIfUrl, parseEncodingType, parseMaxKeys } from './list-params.js';
 import type { Handler } from './handler-deps.js';
+import { plainView } from '../sse/sse-attributes.js';
 
 /**
  * GetBucketVersioning: no Status until versioning was first enabled.
@@ -58,7 +59,7 @@ export const listObjectVersions: Handler = async (req, deps) => {
   if (maxKeys === 0) await requireBucket(req, deps);
   const enc = (s: string | undefined) => encodeIfUrl(s, encoding);
   const owner = { ID: deps.owner.id, DisplayName: deps.owner.displayName };
-  const versions = res.versions.flatMap((v) => (v.kind === 'version' ? [v.info] : [])).map((o: ObjectInfo) => ({
+  const versions = res.versions.flatMap((v) => (v.kind === 'version' ? [plainView(v.info)] : [])).map((o: ObjectInfo) => ({
     Key: enc(o.key),
     VersionId: o.versionId,
     IsLatest: o.isLatest === true,

@@ -66,7 +66,8 @@ export function storageClassFrom(headers: IncomingHttpHeaders): string {
  * (a wrong success is worse than a 501).
  */
 export function refuseUnsupportedWriteHeaders(headers: IncomingHttpHeaders): void {
-  for (const name of ['x-amz-server-side-encryption', 'x-amz-server-side-encryption-customer-algorithm', 'x-amz-website-redirect-location']) {
+  // Server-side encryption headers are handled by the writers (`sse/sse-write.ts`).
+  for (const name of ['x-amz-website-redirect-location']) {
     if (headers[name] !== undefined) throw new S3Error('NotImplemented', `The header ${name} is not implemented.`);
   }
   // Canned ACLs are implemented (an unknown one is InvalidArgument); explicit grants are not (501).
