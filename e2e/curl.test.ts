@@ -29,13 +29,13 @@ describe('e2e: curl against keyless serve', function () {
     expect(r.code).to.equal(60); // CURLE_PEER_FAILED_VERIFICATION
   });
 
-  it('an unsigned request to a bucket gets S3 XML AccessDenied (403)', async () => {
+  it('an unsigned request to a missing bucket gets S3 XML NoSuchBucket (404), as S3 answers every caller', async () => {
     const r = await curl(['-i', server.url + '/some-bucket/some-key']);
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.out).to.match(/^HTTP\/[\d.]+ 403/);
+    expect(r.out).to.match(/^HTTP\/[\d.]+ 404/);
     expect(r.out).to.match(/content-type: application\/xml/i);
     expect(r.out).to.match(/x-amz-request-id: \S+/i);
-    expect(r.out).to.contain('<Code>AccessDenied</Code>');
+    expect(r.out).to.contain('<Code>NoSuchBucket</Code>');
   });
 
   it('an unsigned ListBuckets (GET /) gets AccessDenied too', async () => {

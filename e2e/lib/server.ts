@@ -83,6 +83,7 @@ export async function startServer(): Promise<E2eServer> {
   const secretKey = 'e2e-secret-' + randomBytes(16).toString('hex');
   const region = 'us-east-1';
   const log: WriteStream = createWriteStream(logPath);
+  const masterKey = randomBytes(32).toString('hex');
 
   let child: ChildProcess | undefined;
   let port = 0;
@@ -97,7 +98,7 @@ export async function startServer(): Promise<E2eServer> {
         ...process.env,
         KEYLESS_ROOT_ACCESS_KEY: accessKey,
         KEYLESS_ROOT_SECRET_KEY: secretKey,
-        KEYLESS_MASTER_KEY: randomBytes(32).toString('hex'),
+        KEYLESS_MASTER_KEY: masterKey,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -153,7 +154,11 @@ export async function startServer(): Promise<E2eServer> {
         }
       }
       await new Promise<void>((r) => log.end(r));
+      // Issue 6: no secret, token, signature or key material in the logs of a full e2e run. Every
+      // e2e file stops its server in an after hook, so every run's whole log is audited here.
+      const leaks = logLeaks(readFileSync(logPath, 'utf8'), [secretKey, masterKey]);
       if (!process.env['KEEP_E2E_DIR']) rmSync(workDir, { recursive: true, force: true });
+      if (leaks.length) throw new Error(`the server log leaks secrets: ${leaks.join('; ')}`);
       return { code: proc.exitCode, signal: proc.signalCode, killed };
     },
   };
@@ -162,4 +167,16 @@ export async function startServer(): Promise<E2eServer> {
 function tail(path: string, lines: number): string {
   const text = readIfExists(path)?.toString('utf8') ?? '';
   return text.split('\n').slice(-lines).join('\n');
+}
+
+/** What must never appear in a server log: the given secrets, signatures, tokens, private keys. */
+export function logLeaks(text: string, secrets: string[]): string[] {
+  const leaks: string[] = [];
+  for (const secret of secrets) if (secret && text.includes(secret)) leaks.push(`a secret (${secret.slice(0, 4)}...)`);
+  if (/X-Amz-Signature=(?!REDACTED)[0-9a-fA-F]{16}/i.test(text)) leaks.push('an X-Amz-Signature value');
+  if (/X-Amz-Security-Token=(?!REDACTED)[^&\s"]{8}/i.test(text)) leaks.push('an X-Amz-Security-Token value');
+  if (/[?&]Signature=(?!REDACTED)[^&\s"]{8}/.test(text)) leaks.push('a SigV2 Signature value');
+  if (/Signature=[0-9a-f]{64}/.test(text)) leaks.push('an Authorization header signature');
+  if (/PRIVATE KEY-----/.test(text)) leaks.push('PEM private key material');
+  return leaks;
 }

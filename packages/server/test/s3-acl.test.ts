@@ -122,8 +122,9 @@ describe('S3 HTTP: ACLs, ownership controls and Block Public Access', function (
 
     it('answers NotImplemented for grants it cannot express, and for x-amz-grant-* headers', async () => {
       await newBucket('acl-unsupported');
+      // A canonical ID other than the owner's names no account on a single-account server.
       const otherUser = `<Grant><Grantee ${XSI} xsi:type="CanonicalUser"><ID>0123456789abcdef</ID></Grantee><Permission>READ</Permission></Grant>`;
-      expectError(await root({ method: 'PUT', bucket: 'acl-unsupported', query: { acl: '' }, body: policyBody(ownerId, [], otherUser) }), 501, 'NotImplemented');
+      expectError(await root({ method: 'PUT', bucket: 'acl-unsupported', query: { acl: '' }, body: policyBody(ownerId, [], otherUser) }), 400, 'InvalidArgument');
       expectError(await root({ method: 'PUT', bucket: 'acl-unsupported', query: { acl: '' }, body: policyBody(ownerId, [[ALL_USERS, 'WRITE_ACP']]) }), 501, 'NotImplemented');
       expectError(await root({ method: 'PUT', bucket: 'acl-unsupported', query: { acl: '' }, headers: { 'x-amz-grant-read': `uri="${ALL_USERS}"` } }), 501, 'NotImplemented');
       expectError(await root({ method: 'PUT', bucket: 'acl-unsupported', key: 'k', body: 'x', headers: { 'x-amz-grant-read': `uri="${ALL_USERS}"` } }), 501, 'NotImplemented');

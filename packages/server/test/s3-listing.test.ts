@@ -180,7 +180,7 @@ describe('S3 HTTP: listing', function () {
   });
 
   it('an invalid continuation token answers 400 InvalidArgument', async () => {
-    for (const token of ['!!!not-base64!!!', '']) {
+    for (const token of ['!!!not-base64!!!', 'Zm9v=']) {
       const res = await send({ method: 'GET', bucket: B, query: { 'list-type': '2', 'continuation-token': token } });
       expect(res.status, token).to.equal(400);
       expect(errorCode(res), token).to.equal('InvalidArgument');

@@ -241,6 +241,8 @@ describe('S3 HTTP: server-side encryption', function () {
       const onClear = await get(B, 'clear', key);
       expect(onClear.status).to.equal(400);
       expect(errorCode(onClear)).to.equal('InvalidRequest');
+      // The customer key is never logged.
+      expect(JSON.stringify(t.logs)).to.not.include(key['x-amz-server-side-encryption-customer-key']);
     });
 
     it('validates the key headers as S3 does', async () => {

@@ -144,7 +144,8 @@ export function decodePayload(source: Readable, opts: DecodePayloadOptions): Dec
   return {
     body: verifier,
     ...(decodedLength !== undefined ? { decodedLength } : {}),
-    ...(encodings.length > 0 ? { contentEncoding: encodings.join(',') } : {}),
+    // Joined as S3 reports it (`gzip, aws-chunked` -> `gzip`; `deflate, gzip` stays `deflate, gzip`).
+    ...(encodings.length > 0 ? { contentEncoding: encodings.join(', ') } : {}),
     ...(checksum ? { checksumAlgorithm: checksum.algorithm } : {}),
     finalize: () => ({ checksums: verifier.checksums }),
   };

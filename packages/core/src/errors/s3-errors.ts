@@ -77,6 +77,7 @@ export const S3_ERRORS = {
   SlowDown: { status: 503, message: 'Please reduce your request rate.' },
   TooManyParts: { status: 400, message: 'You have attempted to upload more than 10000 parts.' },
   UnexpectedContent: { status: 400, message: 'This request does not support content.' },
+  UnresolvableGrantByEmailAddress: { status: 400, message: 'The e-mail address you provided does not match any account on record.' },
   XAmzContentSHA256Mismatch: { status: 400, message: 'The provided \'x-amz-content-sha256\' header does not match what was computed.' },
   XMinioStorageFull: { status: 507, message: 'Storage backend has reached its minimum free drive threshold. Please delete a few objects to proceed.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -27,15 +27,24 @@ function isObjectAclAction(action: string): boolean {
  */
 export async function aclAllows(store: ObjectStore, q: AclQuestion): Promise<boolean> {
   const anonymous = q.principal.type === 'anonymous';
+  let bucketListable = false;
   try {
     if ((await readPublicAccessBlock(store, q.bucket))?.ignorePublicAcls) return false;
     if ((await readObjectOwnership(store, q.bucket)) === 'BucketOwnerEnforced') return false;
-    if (cannedAclAllows(await readBucketAcl(store, q.bucket), 'bucket', q.action, anonymous)) return true;
+    const bucketAcl = await readBucketAcl(store, q.bucket);
+    if (cannedAclAllows(bucketAcl, 'bucket', q.action, anonymous)) return true;
     if (q.key === undefined || !isObjectAclAction(q.action)) return false;
+    bucketListable = cannedAclAllows(bucketAcl, 'bucket', 's3:ListBucket', anonymous);
     const info = await store.getObjectInfo(q.bucket, q.key, { versionId: q.versionId });
     return cannedAclAllows(objectAcl(info), 'object', q.action, anonymous);
   } catch (err) {
-    // Nothing to grant on a missing bucket, key or version (nor a malformed version id): the
+    // A missing bucket is NoSuchBucket for every caller (except CreateBucket, which makes it), and a
+    // missing key is NoSuchKey for a caller who may list the bucket: "If you have the s3:ListBucket
+    // permission on the bucket, Amazon S3 returns 404 Not Found" (GetObject, Permissions).
+    // @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+    if (isS3Error(err) && err.code === 'NoSuchBucket' && q.action !== 's3:CreateBucket') throw err;
+    if (isS3Error(err) && (err.code === 'NoSuchKey' || err.code === 'NoSuchVersion') && bucketListable) throw err;
+    // Otherwise nothing to grant on a missing key or version (nor a malformed version id): the
     // request is denied as it would be without ACLs.
     if (isS3Error(err) && err.status < 500) return false;
     throw err;

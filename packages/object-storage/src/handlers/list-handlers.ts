@@ -43,7 +43,9 @@ export const listObjects: Handler = async (req, deps) => {
         ListBucketResult: {
           '@_xmlns': S3_XMLNS,
           Name: bucketOf(req),
-          Prefix: enc(prefix),
+          // Not URL-encoded in v1: SDKs decode Delimiter, Marker, NextMarker and keys but not Prefix
+          // (botocore `decode_list_object`), so an encoded Prefix would reach callers encoded.
+          Prefix: prefix,
           Marker: enc(marker) ?? '',
           // S3 returns NextMarker only with a delimiter; without one clients continue from the last key.
           NextMarker: res.isTruncated && delimiter ? enc(res.nextMarker) : undefined,
@@ -67,9 +69,10 @@ export const listObjectsV2: Handler = async (req, deps) => {
   const token = req.query.get('continuation-token');
   const startAfterParam = req.query.get('start-after') || undefined;
   let after = startAfterParam;
-  if (token !== null) {
+  // An empty token is no token (S3 echoes it and lists from the start).
+  if (token !== null && token !== '') {
     const decoded = Buffer.from(token, 'base64url').toString('utf8');
-    if (token === '' || Buffer.from(decoded, 'utf8').toString('base64url') !== token) {
+    if (Buffer.from(decoded, 'utf8').toString('base64url') !== token) {
       throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
     }
     after = decoded;

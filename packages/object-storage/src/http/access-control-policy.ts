@@ -41,7 +41,8 @@ const PERMISSIONS = new Set<AclPermission>(['FULL_CONTROL', 'READ', 'WRITE', 'RE
  * Reads a PutBucketAcl / PutObjectAcl `AccessControlPolicy` body and returns the canned ACL it is
  * equivalent to. Keyless stores canned ACLs only, so the body must grant the owner FULL_CONTROL and
  * otherwise only what a canned ACL grants (AllUsers READ / WRITE, AuthenticatedUsers READ,
- * LogDelivery on buckets); grants to other accounts or e-mail addresses answer NotImplemented.
+ * LogDelivery on buckets); a grantee ID other than the owner's or any e-mail address names no
+ * account here (InvalidArgument / UnresolvableGrantByEmailAddress).
  * (The XML parser drops attributes, so the grantee type is read from its child elements.)
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAcl.html
  */
@@ -64,8 +65,12 @@ export function cannedAclFromPolicy(doc: Record<string, unknown>, target: AclTar
       ownerFull = true;
     } else if (uri !== undefined && id === undefined) {
       groups.add(`${uri} ${permission}`);
-    } else if (id !== undefined || asText(grantee.EmailAddress) !== undefined) {
-      throw new S3Error('NotImplemented', 'Grants to other accounts are not implemented; use a canned ACL.');
+    } else if (id !== undefined) {
+      // A single-account server has no other canonical user: the grantee does not exist, which S3
+      // answers with InvalidArgument (as for any unknown canonical ID).
+      throw new S3Error('InvalidArgument', 'Invalid id', { ArgumentName: 'CanonicalUser/ID', ArgumentValue: id });
+    } else if (asText(grantee.EmailAddress) !== undefined) {
+      throw new S3Error('UnresolvableGrantByEmailAddress');
     } else {
       throw new S3Error('MalformedACLError');
     }

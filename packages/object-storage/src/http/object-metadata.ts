@@ -34,8 +34,11 @@ export function objectHeadersFrom(headers: IncomingHttpHeaders, contentEncoding:
  */
 export function storedContentEncoding(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const kept = value.split(',').map((t) => t.trim()).filter((t) => t !== '' && t.toLowerCase() !== 'aws-chunked');
-  return kept.length ? kept.join(',') : undefined;
+  const tokens = value.split(',').map((t) => t.trim());
+  // Without the framing token the header is stored exactly as sent (`deflate, gzip` stays so).
+  if (!tokens.some((t) => t.toLowerCase() === 'aws-chunked')) return value.trim() === '' ? undefined : value;
+  const kept = tokens.filter((t) => t !== '' && t.toLowerCase() !== 'aws-chunked');
+  return kept.length ? kept.join(', ') : undefined;
 }
 
 /** `x-amz-meta-*` headers without the prefix; over 2 KB -> MetadataTooLarge. */
