@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'packages', 'server', 'bin', 'keyless.js');
+// BENCH_SERVER_ROOT=/path/to/other/checkout benchmarks another build of the server (A/B runs).
+const BIN = join(process.env.BENCH_SERVER_ROOT ?? ROOT, 'packages', 'server', 'bin', 'keyless.js');
 const num = (name, dflt) => {
   const v = process.env[name];
   if (v === undefined || v === '') return dflt;
@@ -112,6 +113,7 @@ async function run(name, n, c, fn, bytesPer) {
   const lat = [];
   const deadline = Date.now() + SECONDS * 1000;
   let next = 0;
+  const cpu0 = serverCpuMs();
   const t0 = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: Math.min(c, n) }, async () => {
@@ -124,9 +126,10 @@ async function run(name, n, c, fn, bytesPer) {
     }),
   );
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = serverCpuMs();
   lat.sort((a, b) => a - b);
   const rate = bytesPer ? `${((lat.length * bytesPer) / MiB / s).toFixed(0).padStart(6)} MiB/s` : `${(lat.length / s).toFixed(0).padStart(6)} req/s `;
-  const line = `${name.padEnd(34)} ${String(lat.length).padStart(6)} x c=${String(Math.min(c, n)).padEnd(3)} ${rate}  p50 ${pct(lat, 50).toFixed(1).padStart(7)} ms  p99 ${pct(lat, 99).toFixed(1).padStart(7)} ms`;
+  const line = `${name.padEnd(34)} ${String(lat.length).padStart(6)} x c=${String(Math.min(c, n)).padEnd(3)} ${rate}  p50 ${pct(lat, 50).toFixed(1).padStart(7)} ms  p99 ${pct(lat, 99).toFixed(1).padStart(7)} ms  server CPU ${cpuPer(cpu, cpu0, lat.length, bytesPer)}`;
   console.log(line);
   results.push(line);
 }
@@ -184,6 +187,7 @@ async function main() {
   // The server logs every request (JSON lines) to a file, as in production.
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--address', `127.0.0.1:${port}`, '--data', join(dataDir, 'data')], { env, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
+  serverPid = child.pid;
   try {
     await waitHealthy(join(dataDir, 'data', 'certs', 'ca.pem'), child);
     ca = readFileSync(join(dataDir, 'data', 'certs', 'ca.pem'));
@@ -254,6 +258,24 @@ async function main() {
 }
 function CONNECTIONS_MAX() {
   return Math.max(CONCURRENCY, 4);
+}
+// Server CPU time (all threads; main thread separately), from /proc: under a noisy machine this
+// is steadier than throughput, and it is what a faster implementation reduces.
+let serverPid;
+function serverCpuMs() {
+  const ticks = (path) => {
+    const f = readFileSync(path, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100); // utime + stime, USER_HZ=100
+  };
+  return { all: ticks(`/proc/${serverPid}/stat`), main: ticks(`/proc/${serverPid}/task/${serverPid}/stat`) };
+}
+function cpuPer(b, a, n, bytesPer) {
+  if (bytesPer) {
+    const mib = (n * bytesPer) / MiB;
+    return `${((b.all - a.all) / mib).toFixed(2)} ms/MiB (main ${((b.main - a.main) / mib).toFixed(2)})`;
+  }
+  return `${((1000 * (b.all - a.all)) / n).toFixed(0)} µs/req (main ${((1000 * (b.main - a.main)) / n).toFixed(0)})`;
 }
 function rssKiB(pid) {
   const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

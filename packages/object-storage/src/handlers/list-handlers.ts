@@ -43,9 +43,7 @@ export const listObjects: Handler = async (req, deps) => {
         ListBucketResult: {
           '@_xmlns': S3_XMLNS,
           Name: bucketOf(req),
-          // Not URL-encoded in v1: SDKs decode Delimiter, Marker, NextMarker and keys but not Prefix
-          // (botocore `decode_list_object`), so an encoded Prefix would reach callers encoded.
-          Prefix: prefix,
+          Prefix: enc(prefix),
           Marker: enc(marker) ?? '',
           // S3 returns NextMarker only with a delimiter; without one clients continue from the last key.
           NextMarker: res.isTruncated && delimiter ? enc(res.nextMarker) : undefined,

@@ -18,8 +18,8 @@ export interface WrittenBlob {
   md5: string;
 }
 
-/** Coalesce small body chunks into writes of about this size (fewer syscalls). */
-const WRITE_BATCH = 256 * 1024;
+/** Coalesce small body chunks into writes of about this size (fewer syscalls and pool round trips). */
+const WRITE_BATCH = 1024 * 1024;
 
 /**
  * The file half of `FsObjectStore`: immutable blobs under `blobs/<2 hex>/<id>` with random ids, so
@@ -60,6 +60,9 @@ export class BlobStore {
     const blobId = randomBytes(16).toString('hex');
     const tmpPath = join(this.#tmpDir, blobId);
     let handle: FileHandle | undefined;
+    // One batch is written while the next is read from the body: awaiting every write before
+    // reading on would stall the socket (and TLS decryption) for each disk round trip.
+    let inflight: Promise<void> | undefined;
     try {
       handle = await open(tmpPath, 'wx');
       const md5 = createHash('md5');
@@ -73,11 +76,16 @@ export class BlobStore {
         pending.push(buf);
         pendingBytes += buf.length;
         if (pendingBytes >= WRITE_BATCH) {
-          await this.#writeAll(handle, pending);
+          if (inflight) await inflight;
+          inflight = this.#writeAll(handle, pending);
+          // Awaited at the next batch or the end; until then a failure must not be "unhandled".
+          inflight.catch(() => undefined);
           pending = [];
           pendingBytes = 0;
         }
       }
+      if (inflight) await inflight;
+      inflight = undefined;
       if (pendingBytes > 0) await this.#writeAll(handle, pending);
       await handle.sync();
       await handle.close();
@@ -86,6 +94,7 @@ export class BlobStore {
       await fsyncDir(join(this.#blobsDir, blobId.slice(0, 2)));
       return { blobId, size, md5: md5.digest('hex') };
     } catch (err) {
+      await inflight?.catch(() => undefined);
       await handle?.close().catch(() => undefined);
       await rm(tmpPath, { force: true }).catch(() => undefined);
       throw isDiskFull(err) ? new S3Error('XMinioStorageFull') : err;
@@ -127,13 +136,17 @@ export class BlobStore {
     return removed;
   }
 
+  /** Appends `buffers` in order: one gathered write (no copy into a joined buffer), then whatever a short write left. */
   async #writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
     this.#faults?.beforeWrite?.();
-    const data = buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers);
-    let offset = 0;
-    while (offset < data.length) {
-      const { bytesWritten } = await handle.write(data, offset, data.length - offset);
-      offset += bytesWritten;
+    let rest = buffers;
+    while (rest.length > 0) {
+      const { bytesWritten } = await handle.writev(rest);
+      let skip = bytesWritten;
+      let i = 0;
+      while (i < rest.length && skip >= rest[i]!.length) skip -= rest[i++]!.length;
+      rest = rest.slice(i);
+      if (skip > 0) rest[0] = rest[0]!.subarray(skip);
     }
   }
 }
