@@ -91,15 +91,20 @@ describe('POST policy (browser uploads)', () => {
     });
 
     it('treats a missing field as empty (eq fails, starts-with "" matches)', () => {
-      const p = parsePostPolicy(b64({ expiration: EXP, conditions: [['starts-with', '$success_action_redirect', '']] }));
+      const p = parsePostPolicy(b64({ expiration: EXP, conditions: [{ bucket: 'b' }, ['starts-with', '$success_action_redirect', '']] }));
       expect(checkPostPolicy(p, { bucket: 'b', fields: new Map() }, NOW)).to.equal(undefined);
       const q = parsePostPolicy(b64({ expiration: EXP, conditions: [{ acl: 'private' }] }));
       expect(errorOf(() => checkPostPolicy(q, { bucket: 'b', fields: new Map() }, NOW)).code).to.equal('AccessDenied');
     });
 
     it('intersects several content-length-range conditions', () => {
-      const p = parsePostPolicy(b64({ expiration: EXP, conditions: [['content-length-range', 0, 50], ['content-length-range', 10, 100]] }));
+      const p = parsePostPolicy(b64({ expiration: EXP, conditions: [{ bucket: 'b' }, ['content-length-range', 0, 50], ['content-length-range', 10, 100]] }));
       expect(checkPostPolicy(p, { bucket: 'b', fields: new Map() }, NOW)).to.deep.equal({ min: 10, max: 50 });
+    });
+
+    it('refuses a policy that does not name the bucket (it could be replayed against another bucket)', () => {
+      const p = parsePostPolicy(b64({ expiration: EXP, conditions: [['starts-with', '$key', '']] }));
+      expect(errorOf(() => checkPostPolicy(p, { bucket: 'b', fields: new Map([['key', 'k']]) }, NOW)).code).to.equal('AccessDenied');
     });
   });
 });

@@ -108,7 +108,7 @@ describe('S3 HTTP: checksums, GetObjectAttributes and partNumber reads', functio
     expect(doc.StorageClass).to.equal('STANDARD');
     expect(doc.Checksum.ChecksumType).to.equal('COMPOSITE');
     expect(doc.Checksum.ChecksumCRC32C).to.match(/-2$/);
-    expect(doc.ObjectParts.TotalPartsCount).to.equal('2');
+    expect(doc.ObjectParts.PartsCount).to.equal('2');
     expect(doc.ObjectParts.IsTruncated).to.equal('true');
     expect(doc.ObjectParts.NextPartNumberMarker).to.equal('1');
     const part = arr(doc.ObjectParts.Part)[0];

@@ -45,6 +45,10 @@ describe('S3 HTTP: object lock', function () {
     expect(until).to.be.greaterThan(Date.now() + 23 * 3600_000);
     const both = '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>1</Days><Years>1</Years></DefaultRetention></Rule></ObjectLockConfiguration>';
     expect(errorCode(await send({ method: 'PUT', bucket: LB, query: { 'object-lock': '' }, body: both }))).to.equal('MalformedXML');
+    // A zero period is InvalidRetentionPeriod; a mode outside the schema's enumeration is MalformedXML.
+    const rule = (inner: string) => `<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention>${inner}</DefaultRetention></Rule></ObjectLockConfiguration>`;
+    expect(errorCode(await send({ method: 'PUT', bucket: LB, query: { 'object-lock': '' }, body: rule('<Mode>GOVERNANCE</Mode><Days>0</Days>') }))).to.equal('InvalidRetentionPeriod');
+    expect(errorCode(await send({ method: 'PUT', bucket: LB, query: { 'object-lock': '' }, body: rule('<Mode>governance</Mode><Days>1</Days>') }))).to.equal('MalformedXML');
     // Back to no default for the other tests.
     await send({ method: 'PUT', bucket: LB, query: { 'object-lock': '' }, body: '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>' });
   });

@@ -205,6 +205,20 @@ describe('S3 HTTP: objects', function () {
       expect((await get('cond-missing')).status).to.equal(404);
     });
 
+    it('DeleteObject with If-Match deletes only when the ETag matches (412 otherwise, 404 when missing)', async () => {
+      await put('cond-del', 'v1');
+      const wrong = await send({ method: 'DELETE', bucket: B, key: 'cond-del', headers: { 'if-match': '"00000000000000000000000000000000"' } });
+      expect(wrong.status).to.equal(412);
+      expect(errorCode(wrong)).to.equal('PreconditionFailed');
+      expect((await get('cond-del')).text).to.equal('v1');
+      const right = await send({ method: 'DELETE', bucket: B, key: 'cond-del', headers: { 'if-match': `"${md5Hex('v1')}"` } });
+      expect(right.status).to.equal(204);
+      expect((await get('cond-del')).status).to.equal(404);
+      const missing = await send({ method: 'DELETE', bucket: B, key: 'cond-del', headers: { 'if-match': '*' } });
+      expect(missing.status).to.equal(404);
+      expect(errorCode(missing)).to.equal('NoSuchKey');
+    });
+
     it('accepts UNSIGNED-PAYLOAD on a header-signed PUT', async () => {
       const res = await put('unsigned-payload', 'not hashed', { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' });
       expect(res.status).to.equal(200);

@@ -191,6 +191,21 @@ describe('S3 HTTP: PostObject (browser form uploads)', function () {
       expect(createHash('sha256').update(g.body).digest('hex')).to.equal(createHash('sha256').update(content).digest('hex'));
     });
 
+    it('accepts a Signature Version 2 form (AWSAccessKeyId + base64 HMAC-SHA1 of the policy), as boto2 and ceph s3-tests sign', async () => {
+      const policyDoc = { expiration: new Date(Date.now() + 3600_000).toISOString(), conditions: [{ bucket: B }, ['starts-with', '$key', 'v2/'], { acl: 'private' }, ['starts-with', '$Content-Type', 'text/'], ['content-length-range', 0, 1024]] };
+      const policy = Buffer.from(JSON.stringify(policyDoc)).toString('base64');
+      const sign = (secret: string) => createHmac('sha1', secret).update(policy).digest('base64');
+      const fields = (signature: string): [string, string][] => [['key', 'v2/${filename}'], ['AWSAccessKeyId', POLICY_ROOT.accessKeyId], ['acl', 'private'], ['signature', signature], ['policy', policy], ['Content-Type', 'text/plain']];
+      const ok = await post(multipart(fields(sign(POLICY_ROOT.secretAccessKey)), file('signed with v2', 'v2.txt')));
+      expect(ok.status, ok.text).to.equal(204);
+      expect((await get('v2/v2.txt')).text).to.equal('signed with v2');
+      expectError(await post(multipart(fields(sign('not-the-secret')), file('x', 'bad.txt'))), 403, 'SignatureDoesNotMatch');
+      expect(await exists('v2/bad.txt')).to.equal(false);
+      // The policy still binds: a key outside its prefix is refused.
+      const outside: [string, string][] = fields(sign(POLICY_ROOT.secretAccessKey)).map(([n, v]) => (n === 'key' ? [n, 'elsewhere/x'] : [n, v]));
+      expect((await post(multipart(outside, file('x')))).status).to.equal(403);
+    });
+
     it('works with a form sent by curl -F', async () => {
       const path = join(t.fileDir, 'curl-upload.txt');
       writeFileSync(path, 'uploaded by curl');

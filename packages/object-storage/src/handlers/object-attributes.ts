@@ -35,7 +35,8 @@ export const getObjectAttributes: Handler = async (req, deps) => {
     const page = after.slice(0, maxParts);
     const truncated = after.length > page.length;
     objectParts = {
-      TotalPartsCount: info.parts.length,
+      // The XML element is PartsCount (the SDKs call the member TotalPartsCount).
+      PartsCount: info.parts.length,
       PartNumberMarker: marker,
       NextPartNumberMarker: truncated ? page[page.length - 1]?.partNumber : undefined,
       MaxParts: maxParts,

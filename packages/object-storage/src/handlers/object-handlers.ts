@@ -1,7 +1,7 @@
 import { S3Error, type ObjectInfo } from '@keyless/core';
 import { bucketOf, header, keyOf, type S3Request, type S3Response } from '../http/s3-request.js';
 import { openPayload } from '../http/payload.js';
-import { checkReadConditions, writePrecondition } from '../http/conditions.js';
+import { checkReadConditions, etagMatches, writePrecondition } from '../http/conditions.js';
 import { resolveRange } from '../http/range.js';
 import { parseCopySource } from '../http/copy-source.js';
 import {
@@ -152,7 +152,14 @@ export const deleteObject: Handler = async (req, deps) => {
   const versionId = versionIdOf(req);
   const bypass = bypassGovernanceRequested(req);
   if (bypass && versionId !== undefined) await deps.authorize(req, 's3:BypassGovernanceRetention', bucketOf(req), keyOf(req));
-  const res = await deps.store.deleteObject(bucketOf(req), keyOf(req), { versionId, bypassGovernanceRetention: bypass });
+  // Conditional delete (If-Match), checked atomically inside the store's commit against the plaintext ETag.
+  // @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html#API_DeleteObject_RequestSyntax
+  const ifMatch = header(req, 'if-match');
+  const precondition = ifMatch === undefined ? undefined : plainPrecondition((current) => {
+    if (!current) throw new S3Error('NoSuchKey', undefined, { Key: keyOf(req) });
+    if (!etagMatches(ifMatch, current.etag)) throw new S3Error('PreconditionFailed', undefined, { Condition: 'If-Match' });
+  });
+  const res = await deps.store.deleteObject(bucketOf(req), keyOf(req), { versionId, bypassGovernanceRetention: bypass, precondition });
   return { status: 204, headers: { 'x-amz-version-id': res.versionId, 'x-amz-delete-marker': res.deleteMarker ? 'true' : undefined } };
 };
 

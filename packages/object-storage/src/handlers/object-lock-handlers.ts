@@ -1,7 +1,7 @@
 import { S3Error, type ObjectInfo, type ObjectRetention } from '@keyless/core';
 import { bucketOf, keyOf, type S3Request } from '../http/s3-request.js';
 import { readSmallBody } from '../http/payload.js';
-import { OBJECT_LOCK_CONFIG, parseLockMode, parseRetainUntil, type DefaultRetention } from '../http/object-lock-headers.js';
+import { OBJECT_LOCK_CONFIG, type parseLockMode, parseRetainUntil, type DefaultRetention } from '../http/object-lock-headers.js';
 import { bypassGovernanceRequested, versionIdOf } from '../http/version-query.js';
 import { asText, MAX_XML_BYTES, S3_XMLNS } from '../xml/xml-codec.js';
 import { requireBucket } from './bucket-handlers.js';
@@ -31,7 +31,7 @@ export const getObjectLockConfiguration: Handler = async (req, deps) => {
 
 function positiveInt(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) throw new S3Error('InvalidArgument', 'Default retention period must be a positive integer value.');
+  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) throw new S3Error('InvalidRetentionPeriod', 'Default retention period must be a positive integer value.');
   return Number(text);
 }
 
@@ -53,13 +53,19 @@ export const putObjectLockConfiguration: Handler = async (req, deps) => {
     const days = positiveInt(asText(retention.Days));
     const years = positiveInt(asText(retention.Years));
     if (mode === undefined || (days === undefined) === (years === undefined)) throw new S3Error('MalformedXML');
-    rule = { mode: parseLockMode(mode), ...(days !== undefined ? { days } : { years }) };
+    rule = { mode: xmlLockMode(mode), ...(days !== undefined ? { days } : { years }) };
   }
   const info = await requireBucket(req, deps);
   if (!info.objectLockEnabled) await deps.store.enableObjectLock(info.name);
   await deps.store.putBucketConfig(info.name, OBJECT_LOCK_CONFIG, JSON.stringify(rule ? { rule } : {}));
   return {};
 };
+
+/** A lock mode inside an XML body: anything but GOVERNANCE / COMPLIANCE is MalformedXML (the schema's enumeration), unlike the header form. */
+function xmlLockMode(mode: string): ReturnType<typeof parseLockMode> {
+  if (mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE') throw new S3Error('MalformedXML');
+  return mode;
+}
 
 /** Retention and legal hold need a bucket with Object Lock (InvalidRequest otherwise). */
 async function requireLockBucket(req: S3Request, deps: HandlerDeps): Promise<void> {
@@ -98,7 +104,7 @@ export const putObjectRetention: Handler = async (req, deps) => {
   if ((modeText === undefined) !== (untilText === undefined)) throw new S3Error('MalformedXML');
   const now = deps.now();
   const next: ObjectRetention | null = modeText !== undefined && untilText !== undefined
-    ? { mode: parseLockMode(modeText), retainUntil: parseRetainUntil(untilText, now) }
+    ? { mode: xmlLockMode(modeText), retainUntil: parseRetainUntil(untilText, now) }
     : null;
   const bypass = bypassGovernanceRequested(req);
   if (bypass) await deps.authorize(req, 's3:BypassGovernanceRetention', bucketOf(req), keyOf(req));

@@ -21,7 +21,8 @@ export interface PostCaller {
 }
 
 /**
- * Authenticates a browser POST form signed with Signature Version 4: the signature is the hex
+ * Authenticates a browser POST form signed with Signature Version 4 (or, for older SDKs and test
+ * suites, Signature Version 2: see {@link authenticateV2}): the signature is the hex
  * HMAC-SHA256 of the base64 `policy` field under the signing key derived from `x-amz-credential`'s
  * scope. The access key is looked up like any SigV4 request's (root, user, STS session with the
  * `x-amz-security-token` field). A form with no credential fields is anonymous.
@@ -33,14 +34,12 @@ export async function authenticatePostForm(
   deps: { region: string; lookupCaller(accessKey: string): Promise<CallerLookup | undefined> },
 ): Promise<PostCaller> {
   if (!AUTH_FIELDS.some((f) => fields.has(f))) return { principal: ANONYMOUS };
-  if ((fields.has('awsaccesskeyid') || fields.has('signature')) && !fields.has('x-amz-algorithm')) {
-    throw new S3Error('NotImplemented', 'Signature Version 2 POST policies are not implemented; sign the policy with AWS4-HMAC-SHA256.');
-  }
   const need = (name: string): string => {
     const v = fields.get(name);
     if (v === undefined || v === '') throw missing(name);
     return v;
   };
+  if ((fields.has('awsaccesskeyid') || fields.has('signature')) && !fields.has('x-amz-algorithm')) return authenticateV2(need, fields.get('x-amz-security-token'), deps);
   const policy = need('policy');
   const algorithm = need('x-amz-algorithm');
   if (algorithm !== ALGORITHM) {
@@ -56,4 +55,25 @@ export async function authenticatePostForm(
   const given = /^[0-9a-fA-F]{64}$/.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(0);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new S3Error('SignatureDoesNotMatch');
   return { principal: caller.principal(fields.get('x-amz-security-token')), policy };
+}
+
+/**
+ * A POST form signed with Signature Version 2: `AWSAccessKeyId`, `policy`, and `signature` = base64
+ * HMAC-SHA1 of the base64 policy under the secret key (boto2 and ceph's s3-tests sign this way).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/HTTPPOSTForms.html
+ */
+async function authenticateV2(
+  need: (name: string) => string,
+  securityToken: string | undefined,
+  deps: { lookupCaller(accessKey: string): Promise<CallerLookup | undefined> },
+): Promise<PostCaller> {
+  const accessKey = need('awsaccesskeyid');
+  const policy = need('policy');
+  const signature = need('signature');
+  const caller = await deps.lookupCaller(accessKey);
+  if (!caller) throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: accessKey });
+  const expected = createHmac('sha1', caller.secretKey).update(policy, 'utf8').digest();
+  const given = Buffer.from(signature, 'base64');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new S3Error('SignatureDoesNotMatch');
+  return { principal: caller.principal(securityToken), policy };
 }

@@ -19,11 +19,15 @@ export interface SizeRange {
 
 /**
  * Form fields that need no condition: the signature and the policy itself, the file, and fields
- * named `x-ignore-*` (AWS's rule for Signature Version 4 POST).
+ * named `x-ignore-*` (AWS's rule for Signature Version 4 POST); for Signature Version 2 forms also
+ * `AWSAccessKeyId` and `signature`, which carry the credentials.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/HTTPPOSTForms.html
  */
 function isExemptField(name: string): boolean {
-  return name === 'policy' || name === 'x-amz-signature' || name === 'file' || name.startsWith('x-ignore-');
+  return (
+    name === 'policy' || name === 'x-amz-signature' || name === 'file' || name === 'awsaccesskeyid' || name === 'signature' || name.startsWith('x-ignore-')
+  );
 }
 
 function invalidPolicy(detail: string): S3Error {
@@ -124,6 +128,9 @@ export function checkPostPolicy(policy: PostPolicy, form: { bucket: string; fiel
         : actual.startsWith(c.value);
     if (!ok) throw new S3Error('AccessDenied', `Invalid according to Policy: Policy Condition failed: ${c.source}`);
   }
+  // The bucket is not a form field but the policy must still name it, so that a policy signed for one
+  // bucket cannot be replayed against another (S3 and ceph's s3-tests refuse a policy without it).
+  if (!covered.has('bucket')) throw new S3Error('AccessDenied', `Invalid according to Policy: Policy Condition failed: ["eq", "$bucket", "${form.bucket}"]`);
   const extra = [...form.fields.keys()].filter((name) => !isExemptField(name) && !covered.has(name));
   if (extra.length > 0) throw new S3Error('AccessDenied', `Invalid according to Policy: Extra input fields: ${extra.join(', ')}`);
   return range;
