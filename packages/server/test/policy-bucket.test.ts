@@ -137,6 +137,23 @@ describe('bucket policies and condition keys over HTTP (issue 3)', function () {
       expect(errorCode(await root({ method: 'GET', bucket: B, query: { policyStatus: '' } }))).to.equal('NoSuchBucketPolicy');
       expect((await get(as('rw-user'), 'a.txt')).status).to.equal(200);
     });
+
+    it('s3:ExistingObjectTag conditions see the tags of the object the request names', async () => {
+      const tagged = 'tagged/open.txt';
+      const untagged = 'tagged/closed.txt';
+      expect((await root({ method: 'PUT', bucket: B, key: tagged, body: 'open', headers: { 'x-amz-tagging': 'security=public' } })).status).to.equal(200);
+      expect((await root({ method: 'PUT', bucket: B, key: untagged, body: 'closed', headers: { 'x-amz-tagging': 'security=private' } })).status).to.equal(200);
+      const policy = doc({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${ARN}/tagged/*`, Condition: { StringEquals: { 's3:ExistingObjectTag/security': 'public' } } });
+      expect((await putBucketPolicy(JSON.stringify(policy))).status).to.equal(204);
+      try {
+        const ok = await anon({ method: 'GET', bucket: B, key: tagged });
+        expect(ok.status, ok.text).to.equal(200);
+        expect(ok.text).to.equal('open');
+        denied(await anon({ method: 'GET', bucket: B, key: untagged }));
+      } finally {
+        expect((await root({ method: 'DELETE', bucket: B, query: { policy: '' } })).status).to.equal(204);
+      }
+    });
   });
 
   describe('condition keys', function () {

@@ -59,7 +59,7 @@ export class Authorizer {
       action: req.action,
       resource: Authorizer.resourceArn(req.bucket, req.key),
       principal: { arn: req.principal.arn, type: req.principal.type },
-      keys: req.keys,
+      keys: await this.withExistingObjectTags(req, [...identity, ...(session ?? []), ...(resource ? [resource] : [])]),
     };
     const decision = evaluate({ identity, session, resource, ctx });
     if (req.bucket === undefined) return decision;
@@ -85,6 +85,22 @@ export class Authorizer {
       return { effect: 'Deny', reason: 'session-policy' };
     }
     return { effect: 'Allow', reason: 'acl' };
+  }
+
+  /**
+   * Adds `s3:ExistingObjectTag/<key>` condition keys — the tags of the object the request names —
+   * but only when a policy in play mentions them, so ordinary requests pay no extra lookup.
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html
+   */
+  private async withExistingObjectTags(req: AuthzRequest, policies: { policy: Policy }[]): Promise<AuthzRequest['keys']> {
+    if (req.bucket === undefined || req.key === undefined) return req.keys;
+    if (!policies.some((p) => /ExistingObjectTag/i.test(p.policy.source ?? ''))) return req.keys;
+    const versionId = typeof req.keys['s3:VersionId'] === 'string' ? req.keys['s3:VersionId'] : undefined;
+    const info = await this.deps.store.getObjectInfo(req.bucket, req.key, { versionId }).catch(() => undefined);
+    if (!info?.tags?.length) return req.keys;
+    const keys = { ...req.keys };
+    for (const tag of info.tags) keys[`s3:ExistingObjectTag/${tag.key}`] = tag.value;
+    return keys;
   }
 
   /** Throws AccessDenied (and logs why) unless the request is allowed. */
