@@ -94,8 +94,10 @@ describe('verifyRequest errors', () => {
     const base = 'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAERRORS%2F20240601%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240601T115900Z&X-Amz-SignedHeaders=host&X-Amz-Signature=' + '0'.repeat(64);
     const req = (q: string): SignedRequest => ({ method: 'GET', rawPath: '/b/k', rawQuery: q, rawHeaders: ['Host', 'h'] });
     await expectS3Error(verifyRequest(req(base), opts), 'AuthorizationQueryParametersError');
-    await expectS3Error(verifyRequest(req(base + '&X-Amz-Expires=0'), opts), 'AuthorizationQueryParametersError');
-    await expectS3Error(verifyRequest(req(base + '&X-Amz-Expires=604801'), opts), 'AuthorizationQueryParametersError');
+    await expectS3Error(verifyRequest(req(base + '&X-Amz-Expires=0'), opts), 'AccessDenied');
+    await expectS3Error(verifyRequest(req(base + '&X-Amz-Expires=604801'), opts), 'AccessDenied');
+    await expectS3Error(verifyRequest(req(base + '&X-Amz-Expires=-7'), opts), 'AccessDenied');
+    await expectS3Error(verifyRequest(req(base + '&X-Amz-Expires=1e3'), opts), 'AuthorizationQueryParametersError');
     await expectS3Error(verifyRequest(req(base + '&X-Amz-Expires=604800'), opts), 'SignatureDoesNotMatch');
     const expired = await expectS3Error(verifyRequest(req(base + '&X-Amz-Expires=30'), opts), 'AccessDenied');
     expect(expired.message).to.equal('Request has expired');
