@@ -43,7 +43,10 @@ export const listObjects: Handler = async (req, deps) => {
         ListBucketResult: {
           '@_xmlns': S3_XMLNS,
           Name: bucketOf(req),
-          Prefix: enc(prefix),
+          // The v1 Prefix element is echoed as sent even with encoding-type=url: botocore decodes
+          // Delimiter, Marker, NextMarker and keys of v1 listings but not Prefix, and ceph's
+          // s3-tests (test_bucket_list_prefix_unreadable, run against AWS) expect it verbatim.
+          Prefix: prefix,
           Marker: enc(marker) ?? '',
           // S3 returns NextMarker only with a delimiter; without one clients continue from the last key.
           NextMarker: res.isTruncated && delimiter ? enc(res.nextMarker) : undefined,
