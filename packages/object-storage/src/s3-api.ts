@@ -16,6 +16,7 @@ import { validateObjectKey } from './validation/object-key.js';
 import { rejectDuplicateQueryParams } from './validation/query-params.js';
 import { XmlCodec } from './xml/xml-codec.js';
 import { deriveSseS3Key } from './sse/data-key.js';
+import { LocalKms } from './sse/local-kms.js';
 import { parsePolicy, PolicyError } from '@keyless/policy-engine';
 
 /** Everything the S3 API needs; `server` chooses the implementations. */
@@ -32,6 +33,8 @@ export interface S3ApiDeps {
   keyCache?: SigningKeyCache;
   /** The server master key material; the SSE-S3 key is derived from it (HKDF, own label). */
   sseMasterKey?: Buffer;
+  /** Key ids SSE-KMS writes may name (`KEYLESS_KMS_KEYS`); absent or empty: any id (a local development KMS). */
+  kmsKeyIds?: readonly string[];
 }
 
 /**
@@ -55,6 +58,7 @@ export class S3Api {
       lookupCaller: (accessKey) => lookupCaller(accessKey, deps),
       now: deps.now,
       sseKey: deps.sseMasterKey ? deriveSseS3Key(deps.sseMasterKey) : undefined,
+      kms: deps.sseMasterKey ? new LocalKms(deps.sseMasterKey, deps.region, deps.kmsKeyIds) : undefined,
       validateBucketPolicy: (json) => {
         try {
           parsePolicy(json, { kind: 'resource' });

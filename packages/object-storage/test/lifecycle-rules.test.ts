@@ -28,6 +28,9 @@ describe('lifecycle rules', () => {
     it('keeps a result that is exactly midnight', () => {
       expect(dueAfterDays(new Date('2014-01-15T00:00:00Z'), 1).toISOString()).to.equal('2014-01-16T00:00:00.000Z');
     });
+    it('with a debug day length, counts days of that length without rounding (RGW rgw_lc_debug_interval)', () => {
+      expect(dueAfterDays(new Date('2014-01-15T10:30:00.250Z'), 3, 10_000).toISOString()).to.equal('2014-01-15T10:30:30.250Z');
+    });
   });
 
   describe('parseLifecycleConfiguration', () => {

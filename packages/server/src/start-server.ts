@@ -52,11 +52,30 @@ function lifecycleInterval(opts: ServeOptions, env: NodeJS.ProcessEnv): number {
 }
 
 /**
+ * The lifecycle debug day (`KEYLESS_LIFECYCLE_DAY_SECONDS`, for test suites only), in ms: lifecycle
+ * "days" become that many seconds, as RGW's `rgw_lc_debug_interval`. Unset: real days.
+ */
+function lifecycleDebugDayMs(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.KEYLESS_LIFECYCLE_DAY_SECONDS;
+  if (raw === undefined || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('KEYLESS_LIFECYCLE_DAY_SECONDS must be a positive number of seconds');
+  return Math.round(seconds * 1000);
+}
+
+/** The key ids SSE-KMS writes may name (`KEYLESS_KMS_KEYS`, comma-separated); undefined = any. */
+function kmsKeyIds(env: NodeJS.ProcessEnv): string[] | undefined {
+  const ids = (env.KEYLESS_KMS_KEYS ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return ids.length > 0 ? ids : undefined;
+}
+
+/**
  * Builds every dependency (the only place that chooses implementations) and starts the single
  * HTTPS listener serving S3 and STS.
  */
 export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   const { host, port } = parseAddress(opts.address);
+  const debugDayMs = lifecycleDebugDayMs(env);
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const credentials = await SqliteCredentialStore.open({ dataDir, env });
@@ -119,6 +138,8 @@ export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.P
     keyCache: new SigningKeyCache(),
     // SSE-S3 keys are sealed under a key derived from the same master key material as the credential store's.
     sseMasterKey: loadMasterKey(dataDir, env),
+    // SSE-KMS keys come from a local KMS deriving them from that same master key (see LocalKms).
+    kmsKeyIds: kmsKeyIds(env),
   });
   const app = createApp({ s3, sts, log });
   const headersMs = opts.timeouts?.headersMs ?? 30_000;
@@ -143,7 +164,7 @@ export async function startServer(opts: ServeOptions, log: Logger, env: NodeJS.P
     credentials.purgeExpired(new Date(Date.now() - PURGE_GRACE_MS)).catch((err) => log({ msg: 'session purge failed', error: String(err) }));
   }, PURGE_INTERVAL_MS);
   purge.unref();
-  const lifecycle = new LifecycleWorker({ store, log, intervalMs: lifecycleInterval(opts, env) });
+  const lifecycle = new LifecycleWorker({ store, log, intervalMs: lifecycleInterval(opts, env), debugDayMs });
   lifecycle.start();
 
   await new Promise<void>((ok, fail) => {

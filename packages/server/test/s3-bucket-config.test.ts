@@ -163,8 +163,8 @@ describe('S3 HTTP: bucket configuration (tagging, ownership, public access block
       expectError(await send({ method: 'GET', bucket: B, query: { encryption: '' } }), 404, 'ServerSideEncryptionConfigurationNotFoundError');
     });
 
-    it('answers NotImplemented for aws:kms and keeps no configuration', async () => {
-      expectError(await send({ method: 'PUT', bucket: B, query: { encryption: '' }, body: body('aws:kms', '<KMSMasterKeyID>key-1</KMSMasterKeyID>') }), 501, 'NotImplemented');
+    it('answers NotImplemented for aws:kms:dsse and keeps no configuration (aws:kms: s3-sse-kms.test.ts)', async () => {
+      expectError(await send({ method: 'PUT', bucket: B, query: { encryption: '' }, body: body('aws:kms:dsse', '<KMSMasterKeyID>key-1</KMSMasterKeyID>') }), 501, 'NotImplemented');
       expectError(await send({ method: 'GET', bucket: B, query: { encryption: '' } }), 404, 'ServerSideEncryptionConfigurationNotFoundError');
     });
 
@@ -198,7 +198,7 @@ describe('S3 HTTP: bucket configuration (tagging, ownership, public access block
         await c.send(new S3.CreateBucketCommand({ Bucket: SB, ACL: 'public-read', ObjectOwnership: 'ObjectWriter' }));
         const acl = await c.send(new S3.GetBucketAclCommand({ Bucket: SB }));
         expect(acl.Grants?.map((g) => `${g.Grantee?.Type} ${g.Grantee?.URI ?? g.Grantee?.ID} ${g.Permission}`)).to.deep.equal([
-          `CanonicalUser ${acl.Owner?.ID} FULL_CONTROL`, 'Group http://acs.amazonaws.com/groups/global/AllUsers READ',
+          'Group http://acs.amazonaws.com/groups/global/AllUsers READ', `CanonicalUser ${acl.Owner?.ID} FULL_CONTROL`,
         ]);
         expect((await c.send(new S3.GetBucketOwnershipControlsCommand({ Bucket: SB }))).OwnershipControls?.Rules?.[0].ObjectOwnership).to.equal('ObjectWriter');
 
@@ -219,7 +219,7 @@ describe('S3 HTTP: bucket configuration (tagging, ownership, public access block
 
         await c.send(new S3.PutObjectCommand({ Bucket: SB, Key: 'k', Body: 'x', ACL: 'authenticated-read' }));
         const objAcl = await c.send(new S3.GetObjectAclCommand({ Bucket: SB, Key: 'k' }));
-        expect(objAcl.Grants?.map((g) => `${g.Grantee?.URI ?? 'owner'} ${g.Permission}`)).to.deep.equal(['owner FULL_CONTROL', 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers READ']);
+        expect(objAcl.Grants?.map((g) => `${g.Grantee?.URI ?? 'owner'} ${g.Permission}`)).to.deep.equal(['http://acs.amazonaws.com/groups/global/AuthenticatedUsers READ', 'owner FULL_CONTROL']);
 
         await c.send(new S3.DeleteBucketCorsCommand({ Bucket: SB }));
         await c.send(new S3.DeleteBucketTaggingCommand({ Bucket: SB }));

@@ -157,9 +157,9 @@ describe('S3 HTTP: server-side encryption', function () {
       expect(delivered === undefined || delivered.length < data.length).to.equal(true);
     });
 
-    it('refuses aws:kms (not implemented) and unknown algorithms', async () => {
-      const kms = await put(B, 'kms', 'x', { 'x-amz-server-side-encryption': 'aws:kms' });
-      expect(kms.status).to.equal(501);
+    it('refuses aws:kms:dsse (not implemented) and unknown algorithms (aws:kms: s3-sse-kms.test.ts)', async () => {
+      const dsse = await put(B, 'kms', 'x', { 'x-amz-server-side-encryption': 'aws:kms:dsse' });
+      expect(dsse.status).to.equal(501);
       const bad = await put(B, 'bad', 'x', { 'x-amz-server-side-encryption': 'AES128' });
       expect(bad.status).to.equal(400);
       expect(errorCode(bad)).to.equal('InvalidArgument');

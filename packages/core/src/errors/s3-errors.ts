@@ -45,6 +45,8 @@ export const S3_ERRORS = {
   InvalidToken: { status: 400, message: 'The provided token is malformed or otherwise invalid.' },
   InvalidURI: { status: 400, message: 'Couldn\'t parse the specified URI.' },
   KeyTooLongError: { status: 400, message: 'Your key is too long.' },
+  /** SSE-KMS with a key id the (local) KMS does not have. */
+  'KMS.NotFoundException': { status: 400, message: 'Invalid keyId' },
   MalformedACLError: { status: 400, message: 'The XML you provided was not well-formed or did not validate against our published schema.' },
   MalformedPOSTRequest: { status: 400, message: 'The body of your POST request is not well-formed multipart/form-data.' },
   MalformedPolicy: { status: 400, message: 'Policy has invalid resource.' },

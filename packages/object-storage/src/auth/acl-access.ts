@@ -1,6 +1,7 @@
 import { isS3Error, type ObjectStore, type Principal } from '@keyless/core';
-import { cannedAclAllows, permissionAllows } from '../http/canned-acl.js';
-import { objectAcl, readBucketAcl, readObjectOwnership, readPublicAccessBlock } from './bucket-access-settings.js';
+import { grantsAllow, permissionAllows } from '../http/acl-grants.js';
+import { ACL_CONFIG, OBJECT_ACL_ATTRIBUTE, readObjectOwnership, readPublicAccessBlock } from './bucket-access-settings.js';
+import { storedGroupGrants } from './stored-acl.js';
 
 /** The request an ACL may grant. */
 export interface AclQuestion {
@@ -21,7 +22,8 @@ function isObjectAclAction(action: string): boolean {
  * True when the bucket's or the object's ACL grants the request. ACL grants are a source of Allow
  * like a bucket policy (they never override an explicit Deny; the caller checks that first). They
  * grant nothing when the bucket has ACLs disabled (BucketOwnerEnforced) or ignores public ACLs
- * (IgnorePublicAcls: every grant Keyless can hold is to a public group).
+ * (IgnorePublicAcls). Only group grants can allow anything (see `grantsAllow`): grants to the
+ * owner's canonical ID add nothing on a single-account server, and LogDelivery has no use here.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
  */
@@ -31,12 +33,12 @@ export async function aclAllows(store: ObjectStore, q: AclQuestion): Promise<boo
   try {
     if ((await readPublicAccessBlock(store, q.bucket))?.ignorePublicAcls) return false;
     if ((await readObjectOwnership(store, q.bucket)) === 'BucketOwnerEnforced') return false;
-    const bucketAcl = await readBucketAcl(store, q.bucket);
-    if (cannedAclAllows(bucketAcl, 'bucket', q.action, anonymous)) return true;
+    const bucketAcl = storedGroupGrants(await store.getBucketConfig(q.bucket, ACL_CONFIG), 'bucket');
+    if (grantsAllow(bucketAcl, 'bucket', q.action, anonymous)) return true;
     if (q.key === undefined || !isObjectAclAction(q.action)) return false;
-    bucketListable = cannedAclAllows(bucketAcl, 'bucket', 's3:ListBucket', anonymous);
+    bucketListable = grantsAllow(bucketAcl, 'bucket', 's3:ListBucket', anonymous);
     const info = await store.getObjectInfo(q.bucket, q.key, { versionId: q.versionId });
-    return cannedAclAllows(objectAcl(info), 'object', q.action, anonymous);
+    return grantsAllow(storedGroupGrants(info.attributes?.[OBJECT_ACL_ATTRIBUTE], 'object'), 'object', q.action, anonymous);
   } catch (err) {
     // A missing bucket is NoSuchBucket for every caller (except CreateBucket, which makes it), and a
     // missing key is NoSuchKey for a caller who may list the bucket: "If you have the s3:ListBucket

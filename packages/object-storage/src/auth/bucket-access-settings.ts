@@ -1,15 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { S3Error, type ObjectInfo, type ObjectStore } from '@keyless/core';
-import { cannedAclFromHeaders, groupGrants, isPublicAcl, parseCannedAcl, type AclTarget, type CannedAcl } from '../http/canned-acl.js';
+import { aclFromHeaders } from '../http/acl-grant-headers.js';
+import { isOwnerOnlyAcl, isPublicAcl, type AclGrant } from '../http/acl-grants.js';
+import { decodeAcl, encodeAcl } from './stored-acl.js';
 
-/** The bucket configuration kind (ObjectStore `getBucketConfig`) of the bucket's canned ACL; absent means private. */
+/** The bucket configuration kind (ObjectStore `getBucketConfig`) of the bucket's ACL (`stored-acl.ts`); absent means private. */
 export const ACL_CONFIG = 'acl';
 /** The bucket configuration kind of the ObjectOwnership setting; absent means no ownership controls. */
 export const OWNERSHIP_CONFIG = 'ownership-controls';
 /** The bucket configuration kind of the Block Public Access settings (JSON {@link PublicAccessBlock}). */
 export const PUBLIC_ACCESS_BLOCK_CONFIG = 'public-access-block';
 
-/** The object attribute (ObjectStore attributes) holding an object's canned ACL; absent means private. */
+/** The object attribute (ObjectStore attributes) holding an object's ACL (`stored-acl.ts`); absent means private. */
 export const OBJECT_ACL_ATTRIBUTE = 'acl';
 
 /** S3 Object Ownership settings. @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html */
@@ -44,85 +46,70 @@ export async function readObjectOwnership(store: ObjectStore, bucket: string): P
   return text === undefined ? undefined : (text as ObjectOwnership);
 }
 
-/** The bucket's canned ACL (private when never set). */
-export async function readBucketAcl(store: ObjectStore, bucket: string): Promise<CannedAcl> {
-  const text = await store.getBucketConfig(bucket, ACL_CONFIG);
-  return text === undefined ? 'private' : parseCannedAcl(text);
-}
-
-/**
- * True for the ACLs a bucket with ACLs disabled still accepts: `bucket-owner-full-control` (AWS's
- * rule) and `private`, which grants exactly the same on a single-account server.
- */
-export function isOwnerOnlyAcl(acl: CannedAcl): boolean {
-  return acl === 'private' || acl === 'bucket-owner-full-control';
+/** The bucket's ACL grants (the owner's FULL_CONTROL when never set). */
+export async function readBucketAcl(store: ObjectStore, bucket: string, ownerId: string): Promise<AclGrant[]> {
+  return decodeAcl(await store.getBucketConfig(bucket, ACL_CONFIG), 'bucket', ownerId);
 }
 
 /**
  * Refuses to set `acl` on the bucket or one of its objects when the bucket forbids it:
- * BucketOwnerEnforced disables ACLs (400 AccessControlListNotSupported; only owner-only ACLs are
- * accepted), and BlockPublicAcls refuses public ACLs (403 AccessDenied).
+ * BucketOwnerEnforced disables ACLs (400 AccessControlListNotSupported; only ACLs that grant the
+ * owner alone are accepted), and BlockPublicAcls refuses public ACLs (403 AccessDenied).
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-options
  */
-export async function checkAclWrite(store: ObjectStore, bucket: string, acl: CannedAcl | undefined): Promise<void> {
+export async function checkAclWrite(store: ObjectStore, bucket: string, acl: readonly AclGrant[] | undefined, ownerId: string): Promise<void> {
   if (acl === undefined) return;
-  if (!isOwnerOnlyAcl(acl) && (await readObjectOwnership(store, bucket)) === 'BucketOwnerEnforced') throw new S3Error('AccessControlListNotSupported');
+  if (!isOwnerOnlyAcl(acl, ownerId) && (await readObjectOwnership(store, bucket)) === 'BucketOwnerEnforced') throw new S3Error('AccessControlListNotSupported');
   if (isPublicAcl(acl) && (await readPublicAccessBlock(store, bucket))?.blockPublicAcls) throw new S3Error('AccessDenied');
 }
 
 /**
- * The canned ACL a write (PutObject, CopyObject, CreateMultipartUpload, CreateBucket on an existing
- * bucket's objects) asks for in `x-amz-acl`, checked against the bucket's ownership controls and
- * Block Public Access; undefined when none was given.
+ * The ACL a write (PutObject, CopyObject, CreateMultipartUpload, POST upload) asks for in
+ * `x-amz-acl` or `x-amz-grant-*`, checked against the bucket's ownership controls and Block Public
+ * Access; undefined when none was given (the new object gets the default ACL).
  */
-export async function writeAclFromHeaders(store: ObjectStore, bucket: string, headers: IncomingHttpHeaders): Promise<CannedAcl | undefined> {
-  const acl = cannedAclFromHeaders(headers);
-  await checkAclWrite(store, bucket, acl);
+export async function writeAclFromHeaders(store: ObjectStore, bucket: string, headers: IncomingHttpHeaders, ownerId: string): Promise<AclGrant[] | undefined> {
+  const acl = aclFromHeaders(headers, 'object', ownerId);
+  await checkAclWrite(store, bucket, acl, ownerId);
   return acl;
 }
 
-/** What is stored for an ACL: nothing for the ACLs that grant only the owner (the default). */
-export function storedAcl(acl: CannedAcl, target: AclTarget): string | undefined {
-  return groupGrants(acl, target).length === 0 ? undefined : acl;
-}
-
 /**
- * The object attributes (`ObjectWriteInput.attributes`) that record a canned ACL given at write
- * time; empty for owner-only ACLs, so that a new version starts private as on S3.
+ * The object attributes (`ObjectWriteInput.attributes`) that record an ACL given at write time;
+ * empty for the default ACL, so that a new version starts private as on S3.
  */
-export function aclAttributes(acl: CannedAcl | undefined): Record<string, string> {
-  const stored = acl === undefined ? undefined : storedAcl(acl, 'object');
+export function aclAttributes(acl: readonly AclGrant[] | undefined, ownerId: string): Record<string, string> {
+  const stored = acl === undefined ? undefined : encodeAcl(acl, ownerId);
   return stored === undefined ? {} : { [OBJECT_ACL_ATTRIBUTE]: stored };
 }
 
-/** The canned ACL recorded on an object version (private when none). */
-export function objectAcl(info: ObjectInfo): CannedAcl {
-  const stored = info.attributes?.[OBJECT_ACL_ATTRIBUTE];
-  return stored === undefined ? 'private' : parseCannedAcl(stored);
+/** The ACL grants recorded on an object version (the owner's FULL_CONTROL when none). */
+export function objectAcl(info: ObjectInfo, ownerId: string): AclGrant[] {
+  return decodeAcl(info.attributes?.[OBJECT_ACL_ATTRIBUTE], 'object', ownerId);
 }
 
 /** The access settings a CreateBucket request asks for. */
 export interface NewBucketAccess {
-  acl?: CannedAcl;
+  acl?: AclGrant[];
   ownership?: ObjectOwnership;
 }
 
 /**
- * Reads and validates CreateBucket's `x-amz-acl` and `x-amz-object-ownership` before the bucket is
- * created: an unknown ownership is InvalidArgument, and BucketOwnerEnforced with an ACL granting
- * anyone else is InvalidBucketAclWithObjectOwnership.
+ * Reads and validates CreateBucket's `x-amz-acl` / `x-amz-grant-*` and `x-amz-object-ownership`
+ * before the bucket is created: an unknown ownership is InvalidArgument, and BucketOwnerEnforced
+ * with an ACL granting anyone else is InvalidBucketAclWithObjectOwnership.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
  */
-export function newBucketAccessFrom(headers: IncomingHttpHeaders): NewBucketAccess {
-  const acl = cannedAclFromHeaders(headers);
+export function newBucketAccessFrom(headers: IncomingHttpHeaders, ownerId: string): NewBucketAccess {
+  const acl = aclFromHeaders(headers, 'bucket', ownerId);
   const raw = headers['x-amz-object-ownership'];
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (value !== undefined && !(OBJECT_OWNERSHIPS as readonly string[]).includes(value)) {
     throw new S3Error('InvalidArgument', 'Invalid x-amz-object-ownership header', { ArgumentName: 'x-amz-object-ownership', ArgumentValue: value });
   }
   const ownership = value as ObjectOwnership | undefined;
-  if (ownership === 'BucketOwnerEnforced' && acl !== undefined && !isOwnerOnlyAcl(acl)) throw new S3Error('InvalidBucketAclWithObjectOwnership');
+  if (ownership === 'BucketOwnerEnforced' && acl !== undefined && !isOwnerOnlyAcl(acl, ownerId)) throw new S3Error('InvalidBucketAclWithObjectOwnership');
   return { acl, ownership };
 }
 
@@ -130,8 +117,8 @@ export function newBucketAccessFrom(headers: IncomingHttpHeaders): NewBucketAcce
  * Records a new bucket's access settings. Written after the bucket itself: a crash in between
  * leaves the bucket private with ACLs enabled (never more open than asked).
  */
-export async function applyNewBucketAccess(store: ObjectStore, bucket: string, access: NewBucketAccess): Promise<void> {
+export async function applyNewBucketAccess(store: ObjectStore, bucket: string, access: NewBucketAccess, ownerId: string): Promise<void> {
   if (access.ownership !== undefined) await store.putBucketConfig(bucket, OWNERSHIP_CONFIG, access.ownership);
-  const acl = access.acl === undefined ? undefined : storedAcl(access.acl, 'bucket');
+  const acl = access.acl === undefined ? undefined : encodeAcl(access.acl, ownerId);
   if (acl !== undefined) await store.putBucketConfig(bucket, ACL_CONFIG, acl);
 }

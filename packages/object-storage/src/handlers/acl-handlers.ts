@@ -1,11 +1,13 @@
 import { S3Error, type ObjectStore } from '@keyless/core';
 import { bucketOf, header, keyOf, type S3Request } from '../http/s3-request.js';
 import { readSmallBody } from '../http/payload.js';
-import { cannedAclFromHeaders, type AclTarget, type CannedAcl } from '../http/canned-acl.js';
-import { accessControlPolicyXml, cannedAclFromPolicy } from '../http/access-control-policy.js';
+import { aclFromHeaders } from '../http/acl-grant-headers.js';
+import { ownerFullControl, type AclGrant, type AclTarget } from '../http/acl-grants.js';
+import { accessControlPolicyXml, aclFromPolicy } from '../http/access-control-policy.js';
 import {
-  ACL_CONFIG, checkAclWrite, OBJECT_ACL_ATTRIBUTE, objectAcl, readBucketAcl, readObjectOwnership, storedAcl,
+  ACL_CONFIG, checkAclWrite, OBJECT_ACL_ATTRIBUTE, objectAcl, readBucketAcl, readObjectOwnership,
 } from '../auth/bucket-access-settings.js';
+import { encodeAcl } from '../auth/stored-acl.js';
 import { MAX_XML_BYTES } from '../xml/xml-codec.js';
 import type { Handler, HandlerDeps } from './handler-deps.js';
 
@@ -19,48 +21,51 @@ function hasBody(req: S3Request): boolean {
 }
 
 /**
- * The canned ACL a Put*Acl request sets: from `x-amz-acl`, or from an AccessControlPolicy body
- * (not both: S3 answers UnexpectedContent).
+ * The grants a Put*Acl request sets: from `x-amz-acl` or `x-amz-grant-*` headers, or from an
+ * AccessControlPolicy body (not both: S3 answers UnexpectedContent; neither is MalformedACLError).
  */
-async function requestedAcl(req: S3Request, deps: HandlerDeps, target: AclTarget): Promise<CannedAcl> {
-  const fromHeader = cannedAclFromHeaders(req.headers);
+async function requestedAcl(req: S3Request, deps: HandlerDeps, target: AclTarget): Promise<AclGrant[]> {
+  const fromHeaders = aclFromHeaders(req.headers, target, deps.owner.id);
   const body = hasBody(req) ? await readSmallBody(req, MAX_XML_BYTES) : Buffer.alloc(0);
-  if (fromHeader !== undefined) {
+  if (fromHeaders !== undefined) {
     if (body.length > 0) throw new S3Error('UnexpectedContent');
-    return fromHeader;
+    return fromHeaders;
   }
   if (body.length === 0) throw new S3Error('MalformedACLError');
-  return cannedAclFromPolicy(deps.xml.parse(body.toString('utf8'), 'AccessControlPolicy'), target, deps.owner);
+  return aclFromPolicy(deps.xml.parse(body.toString('utf8'), 'AccessControlPolicy'), deps.owner);
 }
 
-/** With ACLs disabled (BucketOwnerEnforced), reads report the owner's FULL_CONTROL only. */
+/**
+ * With ACLs disabled (BucketOwnerEnforced), reads report the bucket-owner-full-control ACL, i.e.
+ * the owner's FULL_CONTROL. @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAcl.html
+ */
 async function aclsDisabled(store: ObjectStore, bucket: string): Promise<boolean> {
   return (await readObjectOwnership(store, bucket)) === 'BucketOwnerEnforced';
 }
 
-/** PutBucketAcl (canned ACL by header or equivalent body). @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAcl.html */
+/** PutBucketAcl (canned ACL, grant headers or AccessControlPolicy body). @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAcl.html */
 export const putBucketAcl: Handler = async (req, deps) => {
   const bucket = bucketOf(req);
   const acl = await requestedAcl(req, deps, 'bucket');
-  await checkAclWrite(deps.store, bucket, acl);
-  await deps.store.putBucketConfig(bucket, ACL_CONFIG, storedAcl(acl, 'bucket'));
+  await checkAclWrite(deps.store, bucket, acl, deps.owner.id);
+  await deps.store.putBucketConfig(bucket, ACL_CONFIG, encodeAcl(acl, deps.owner.id));
   return {};
 };
 
-/** GetBucketAcl. @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAcl.html */
+/** GetBucketAcl: the grants as set, in order. @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAcl.html */
 export const getBucketAcl: Handler = async (req, deps) => {
   const bucket = bucketOf(req);
-  const acl = (await aclsDisabled(deps.store, bucket)) ? 'private' : await readBucketAcl(deps.store, bucket);
-  return { body: { xml: accessControlPolicyXml(acl, 'bucket', deps.owner) } };
+  const acl = (await aclsDisabled(deps.store, bucket)) ? ownerFullControl(deps.owner.id) : await readBucketAcl(deps.store, bucket, deps.owner.id);
+  return { body: { xml: accessControlPolicyXml(acl, deps.owner) } };
 };
 
 /** PutObjectAcl, of the latest version or `versionId`. @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAcl.html */
 export const putObjectAcl: Handler = async (req, deps) => {
   const bucket = bucketOf(req);
   const acl = await requestedAcl(req, deps, 'object');
-  await checkAclWrite(deps.store, bucket, acl);
+  await checkAclWrite(deps.store, bucket, acl, deps.owner.id);
   const versionId = req.query.get('versionId') ?? undefined;
-  const info = await deps.store.updateObjectAttributes(bucket, keyOf(req), versionId, { [OBJECT_ACL_ATTRIBUTE]: storedAcl(acl, 'object') });
+  const info = await deps.store.updateObjectAttributes(bucket, keyOf(req), versionId, { [OBJECT_ACL_ATTRIBUTE]: encodeAcl(acl, deps.owner.id) });
   return { headers: { 'x-amz-version-id': versionId === undefined ? undefined : info.versionId } };
 };
 
@@ -69,9 +74,9 @@ export const getObjectAcl: Handler = async (req, deps) => {
   const bucket = bucketOf(req);
   const versionId = req.query.get('versionId') ?? undefined;
   const info = await deps.store.getObjectInfo(bucket, keyOf(req), { versionId });
-  const acl = (await aclsDisabled(deps.store, bucket)) ? 'private' : objectAcl(info);
+  const acl = (await aclsDisabled(deps.store, bucket)) ? ownerFullControl(deps.owner.id) : objectAcl(info, deps.owner.id);
   return {
     headers: { 'x-amz-version-id': versionId === undefined ? undefined : info.versionId },
-    body: { xml: accessControlPolicyXml(acl, 'object', deps.owner) },
+    body: { xml: accessControlPolicyXml(acl, deps.owner) },
   };
 };

@@ -2,15 +2,18 @@ import { S3Error, type ObjectStore } from '@keyless/core';
 import { bucketOf } from '../http/s3-request.js';
 import { readSmallBody } from '../http/payload.js';
 import { asArray, asText, MAX_XML_BYTES, S3_XMLNS } from '../xml/xml-codec.js';
-import type { Handler } from './handler-deps.js';
+import { requireKms } from '../sse/sse-keys.js';
+import type { Handler, HandlerDeps } from './handler-deps.js';
 
 /** The bucket configuration kind under which the default encryption is stored (JSON {@link BucketEncryption}). */
 export const BUCKET_ENCRYPTION_CONFIG = 'encryption';
 
 /** A bucket's default encryption rule. */
 export interface BucketEncryptionRule {
-  /** Only `AES256` (SSE-S3) for now; `aws:kms` answers NotImplemented. */
-  sseAlgorithm: 'AES256';
+  /** `AES256` (SSE-S3) or `aws:kms` (SSE-KMS, local KMS); `aws:kms:dsse` answers NotImplemented. */
+  sseAlgorithm: 'AES256' | 'aws:kms';
+  /** `aws:kms` only: the key as configured (key id, key ARN, alias or alias ARN); absent = the default key. */
+  kmsMasterKeyId?: string;
   bucketKeyEnabled?: boolean;
 }
 
@@ -25,7 +28,7 @@ export async function readBucketEncryption(store: ObjectStore, bucket: string): 
   return text === undefined ? undefined : (JSON.parse(text) as BucketEncryption);
 }
 
-function parseRule(r: unknown): BucketEncryptionRule {
+function parseRule(r: unknown, deps: HandlerDeps): BucketEncryptionRule {
   if (typeof r !== 'object' || r === null) throw new S3Error('MalformedXML');
   const rule = r as Record<string, unknown>;
   const apply = rule.ApplyServerSideEncryptionByDefault;
@@ -33,19 +36,26 @@ function parseRule(r: unknown): BucketEncryptionRule {
   const a = apply as Record<string, unknown>;
   const algorithm = asText(a.SSEAlgorithm)?.trim();
   const kmsKey = asText(a.KMSMasterKeyID);
-  if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse') throw new S3Error('NotImplemented', `Default encryption with ${algorithm} is not implemented; use AES256.`);
-  if (algorithm !== 'AES256') throw new S3Error('MalformedXML');
-  if (kmsKey !== undefined) {
+  if (algorithm === 'aws:kms:dsse') throw new S3Error('NotImplemented', `Default encryption with ${algorithm} is not implemented; use AES256 or aws:kms.`);
+  if (algorithm !== 'AES256' && algorithm !== 'aws:kms') throw new S3Error('MalformedXML');
+  if (kmsKey !== undefined && algorithm !== 'aws:kms') {
     throw new S3Error('InvalidArgument', 'a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse', { ArgumentName: 'ApplyServerSideEncryptionByDefault' });
   }
+  const keyId = kmsKey?.trim() ? kmsKey.trim() : undefined;
+  // The key must exist (KMS.NotFoundException otherwise) before objects are written under it.
+  if (algorithm === 'aws:kms') requireKms(deps).keyArn(keyId);
   const bucketKey = asText(rule.BucketKeyEnabled)?.trim().toLowerCase();
   if (bucketKey !== undefined && bucketKey !== 'true' && bucketKey !== 'false') throw new S3Error('MalformedXML');
-  return bucketKey === undefined ? { sseAlgorithm: 'AES256' } : { sseAlgorithm: 'AES256', bucketKeyEnabled: bucketKey === 'true' };
+  return {
+    sseAlgorithm: algorithm,
+    ...(keyId !== undefined ? { kmsMasterKeyId: keyId } : {}),
+    ...(bucketKey !== undefined ? { bucketKeyEnabled: bucketKey === 'true' } : {}),
+  };
 }
 
 /**
- * PutBucketEncryption: stores the default encryption (one rule, SSE-S3). The configuration is
- * stored and reported; encrypting the bytes belongs to the write path.
+ * PutBucketEncryption: stores the default encryption (one rule, SSE-S3 or SSE-KMS with an optional
+ * KMSMasterKeyID). The configuration is stored and reported; encrypting the bytes belongs to the write path.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html
  */
 export const putBucketEncryption: Handler = async (req, deps) => {
@@ -53,7 +63,7 @@ export const putBucketEncryption: Handler = async (req, deps) => {
   const doc = deps.xml.parse(body.toString('utf8'), 'ServerSideEncryptionConfiguration');
   const raw = asArray(doc.Rule as unknown[] | undefined);
   if (raw.length !== 1) throw new S3Error('MalformedXML');
-  const config: BucketEncryption = { rules: raw.map(parseRule) };
+  const config: BucketEncryption = { rules: raw.map((r) => parseRule(r, deps)) };
   await deps.store.putBucketConfig(bucketOf(req), BUCKET_ENCRYPTION_CONFIG, JSON.stringify(config));
   return {};
 };
@@ -69,7 +79,7 @@ export const getBucketEncryption: Handler = async (req, deps) => {
         ServerSideEncryptionConfiguration: {
           '@_xmlns': S3_XMLNS,
           Rule: config.rules.map((r) => ({
-            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: r.sseAlgorithm },
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: r.sseAlgorithm, KMSMasterKeyID: r.kmsMasterKeyId },
             BucketKeyEnabled: r.bucketKeyEnabled,
           })),
         },

@@ -50,7 +50,7 @@ export const createBucket: Handler = async (req, deps) => {
   validateBucketName(bucket);
   // Object Lock at creation also enables versioning, as S3 does.
   const objectLockEnabled = (header(req, 'x-amz-bucket-object-lock-enabled') ?? '').toLowerCase() === 'true';
-  const access = newBucketAccessFrom(req.headers);
+  const access = newBucketAccessFrom(req.headers, deps.owner.id);
   const body = await readSmallBody(req, 64 * 1024);
   if (body.length > 0) {
     const conf = deps.xml.parse(body.toString('utf8'), 'CreateBucketConfiguration');
@@ -61,7 +61,7 @@ export const createBucket: Handler = async (req, deps) => {
   }
   if (await deps.store.getBucket(bucket)) throw new S3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: bucket });
   await deps.store.createBucket(bucket, { region: deps.region, objectLockEnabled });
-  await applyNewBucketAccess(deps.store, bucket, access);
+  await applyNewBucketAccess(deps.store, bucket, access, deps.owner.id);
   return { headers: { Location: `/${bucket}` } };
 };
 

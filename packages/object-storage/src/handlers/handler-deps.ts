@@ -2,6 +2,7 @@ import type { ObjectStore } from '@keyless/core';
 import type { XmlCodec } from '../xml/xml-codec.js';
 import type { S3Request, S3Response } from '../http/s3-request.js';
 import type { CallerLookup } from '../auth/authenticate.js';
+import type { LocalKms } from '../sse/local-kms.js';
 
 /** The bucket owner reported in listings (a single-tenant server has one). */
 export interface Owner {
@@ -34,6 +35,8 @@ export interface HandlerDeps {
    * without it SSE-S3 and bucket default encryption answer NotImplemented.
    */
   sseKey?: Buffer;
+  /** The local KMS of SSE-KMS (keys derived from the server master key); without it aws:kms answers NotImplemented. */
+  kms?: LocalKms;
 }
 
 /** An S3 operation's implementation: returns a value or throws an S3Error, never writes HTTP. */

@@ -67,7 +67,7 @@ export const createMultipartUpload: Handler = async (req, deps) => {
     storageClass: storageClassFrom(req.headers),
     checksumAlgorithm: alg as ChecksumAlgorithm | undefined,
     extras: {
-      attributes: { ...aclAttributes(await writeAclFromHeaders(deps.store, bucketOf(req), req.headers)), ...sse?.attributes },
+      attributes: { ...aclAttributes(await writeAclFromHeaders(deps.store, bucketOf(req), req.headers, deps.owner.id), deps.owner.id), ...sse?.attributes },
       tags: extras.tags,
       retention: extras.retention,
       legalHold: extras.legalHold,

@@ -50,14 +50,14 @@ function readChecksumHeaders(req: S3Request, info: ObjectInfo, partNumber: numbe
  */
 export const putObject: Handler = async (req, deps) => {
   refuseUnsupportedWriteHeaders(req.headers);
-  const acl = await writeAclFromHeaders(deps.store, bucketOf(req), req.headers);
+  const acl = await writeAclFromHeaders(deps.store, bucketOf(req), req.headers, deps.owner.id);
   const userMetadata = userMetadataFrom(req.headers);
   const storageClass = storageClassFrom(req.headers);
   const precondition = plainPrecondition(writePrecondition(req.headers, keyOf(req)));
   const extras = await writeExtrasFromHeaders(req, deps);
   const sse = await planSseWrite(req, deps, bucketOf(req), keyOf(req));
   const payload = openPayload(req);
-  const write = encryptedWrite(sse, payload.body, aclAttributes(acl), payload.finalize);
+  const write = encryptedWrite(sse, payload.body, aclAttributes(acl, deps.owner.id), payload.finalize);
   const stored = await deps.store.putObject({
     tags: extras.tags,
     retention: extras.retention,
@@ -201,7 +201,7 @@ export const copyObject: Handler = async (req, deps): Promise<S3Response> => {
   const bucket = bucketOf(req);
   const key = keyOf(req);
   const precondition = plainPrecondition(writePrecondition(req.headers, key));
-  const acl = await writeAclFromHeaders(deps.store, bucket, req.headers);
+  const acl = await writeAclFromHeaders(deps.store, bucket, req.headers, deps.owner.id);
   // The copy is encrypted as the request (or the destination bucket's default) says, never as the source.
   const sse = await planSseWrite(req, deps, bucket, key);
   const { src, info, body, sourceVersionHeader } = await openCopySource(req, deps);
@@ -216,7 +216,7 @@ export const copyObject: Handler = async (req, deps): Promise<S3Response> => {
   }
   const replace = directive === 'REPLACE';
   // The copy gets the ACL of the request (private by default), never the source's, as on S3.
-  const write = encryptedWrite(sse, body, aclAttributes(acl));
+  const write = encryptedWrite(sse, body, aclAttributes(acl, deps.owner.id));
   const stored = await deps.store.putObject({
     bucket,
     key,

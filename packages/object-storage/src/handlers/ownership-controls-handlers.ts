@@ -2,9 +2,8 @@ import { S3Error } from '@keyless/core';
 import { bucketOf } from '../http/s3-request.js';
 import { readSmallBody } from '../http/payload.js';
 import { asArray, asText, MAX_XML_BYTES, S3_XMLNS } from '../xml/xml-codec.js';
-import {
-  isOwnerOnlyAcl, OBJECT_OWNERSHIPS, OWNERSHIP_CONFIG, readBucketAcl, readObjectOwnership, type ObjectOwnership,
-} from '../auth/bucket-access-settings.js';
+import { isOwnerOnlyAcl } from '../http/acl-grants.js';
+import { OBJECT_OWNERSHIPS, OWNERSHIP_CONFIG, readBucketAcl, readObjectOwnership, type ObjectOwnership } from '../auth/bucket-access-settings.js';
 import type { Handler } from './handler-deps.js';
 
 /** A valid ObjectOwnership value, or MalformedXML. */
@@ -26,7 +25,7 @@ export const putBucketOwnershipControls: Handler = async (req, deps) => {
   const rules = asArray(doc.Rule as Record<string, unknown>[] | Record<string, unknown> | undefined);
   if (rules.length !== 1 || typeof rules[0] !== 'object' || rules[0] === null) throw new S3Error('MalformedXML');
   const ownership = parseObjectOwnership(asText(rules[0].ObjectOwnership));
-  if (ownership === 'BucketOwnerEnforced' && !isOwnerOnlyAcl(await readBucketAcl(deps.store, bucket))) {
+  if (ownership === 'BucketOwnerEnforced' && !isOwnerOnlyAcl(await readBucketAcl(deps.store, bucket, deps.owner.id), deps.owner.id)) {
     throw new S3Error('InvalidBucketAclWithObjectOwnership');
   }
   await deps.store.putBucketConfig(bucket, OWNERSHIP_CONFIG, ownership);

@@ -97,7 +97,7 @@ export const postObject: Handler = async (req, deps) => {
     const headers = headersOf(fields);
     refuseUnsupportedWriteHeaders(headers);
     // The form's `acl` field is a canned ACL, checked and stored as PutObject's x-amz-acl.
-    const acl = await writeAclFromHeaders(deps.store, bucket, headers);
+    const acl = await writeAclFromHeaders(deps.store, bucket, headers, deps.owner.id);
     if (fields.has('tagging')) throw new S3Error('NotImplemented', 'The tagging field of POST uploads is not implemented.');
     // Object Lock fields (x-amz-object-lock-*) and the bucket's default retention, as for PutObject.
     const extras = await writeExtrasFromHeaders({ ...req, headers }, deps);
@@ -107,7 +107,7 @@ export const postObject: Handler = async (req, deps) => {
     file.stream.on('error', () => limit.destroy(new S3Error('MalformedPOSTRequest')));
     limit.on('error', () => file.stream.destroy());
     file.stream.pipe(limit);
-    const write = encryptedWrite(sse, limit, aclAttributes(acl), () => {
+    const write = encryptedWrite(sse, limit, aclAttributes(acl, deps.owner.id), () => {
       if (limit.size < range.min) throw new S3Error('EntityTooSmall', undefined, { ProposedSize: String(limit.size), MinSizeAllowed: String(range.min) });
       return {};
     });

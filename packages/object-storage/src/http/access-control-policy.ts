@@ -1,8 +1,8 @@
 import { S3Error } from '@keyless/core';
 import { asArray, asText, S3_XMLNS } from '../xml/xml-codec.js';
 import {
-  ALL_USERS_URI, AUTHENTICATED_USERS_URI, groupGrants, LOG_DELIVERY_URI, type AclPermission, type AclTarget, type CannedAcl,
-} from './canned-acl.js';
+  canonicalGrantee, checkGrantCount, emailGrantee, groupGrantee, parsePermission, type AclGrant, type AclGrantee,
+} from './acl-grants.js';
 
 /** The account that owns every bucket and object of a single-tenant server. */
 export interface AclOwner {
@@ -12,71 +12,72 @@ export interface AclOwner {
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 
-/**
- * The `AccessControlPolicy` document of GetBucketAcl / GetObjectAcl for a canned ACL: the owner's
- * FULL_CONTROL grant, then the canned ACL's group grants.
- * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAcl.html
- */
-export function accessControlPolicyXml(acl: CannedAcl, target: AclTarget, owner: AclOwner): Record<string, unknown> {
-  const ownerXml = { ID: owner.id, DisplayName: owner.displayName };
-  const grants: Record<string, unknown>[] = [
-    { Grantee: { '@_xmlns:xsi': XSI, '@_xsi:type': 'CanonicalUser', ...ownerXml }, Permission: 'FULL_CONTROL' },
-    ...groupGrants(acl, target).map((g) => ({ Grantee: { '@_xmlns:xsi': XSI, '@_xsi:type': 'Group', URI: g.uri }, Permission: g.permission })),
-  ];
-  return { AccessControlPolicy: { '@_xmlns': S3_XMLNS, Owner: ownerXml, AccessControlList: { Grant: grants } } };
+function granteeXml(g: AclGrantee, owner: AclOwner): Record<string, unknown> {
+  if (g.type === 'Group') return { '@_xmlns:xsi': XSI, '@_xsi:type': 'Group', URI: g.uri };
+  // DisplayName is reported for the one account known here (S3 reports it only in some Regions).
+  return { '@_xmlns:xsi': XSI, '@_xsi:type': 'CanonicalUser', ID: g.id, ...(g.id === owner.id ? { DisplayName: owner.displayName } : {}) };
 }
 
-/** The canned ACLs an AccessControlPolicy body can express, by their group grants (sorted `URI PERMISSION`). */
-const GROUP_SETS: [CannedAcl, AclTarget | undefined, string][] = [
-  ['private', undefined, ''],
-  ['public-read', undefined, `${ALL_USERS_URI} READ`],
-  ['public-read-write', undefined, [`${ALL_USERS_URI} READ`, `${ALL_USERS_URI} WRITE`].sort().join('|')],
-  ['authenticated-read', undefined, `${AUTHENTICATED_USERS_URI} READ`],
-  ['log-delivery-write', 'bucket', [`${LOG_DELIVERY_URI} READ_ACP`, `${LOG_DELIVERY_URI} WRITE`].sort().join('|')],
-];
+/**
+ * The `AccessControlPolicy` document of GetBucketAcl / GetObjectAcl: the owner, then the grants
+ * exactly as stored (order preserved; an empty list renders an empty AccessControlList).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAcl.html
+ */
+export function accessControlPolicyXml(grants: readonly AclGrant[], owner: AclOwner): Record<string, unknown> {
+  const list = grants.map((g) => ({ Grantee: granteeXml(g.grantee, owner), Permission: g.permission }));
+  return {
+    AccessControlPolicy: {
+      '@_xmlns': S3_XMLNS,
+      Owner: { ID: owner.id, DisplayName: owner.displayName },
+      AccessControlList: list.length === 0 ? '' : { Grant: list },
+    },
+  };
+}
 
-const PERMISSIONS = new Set<AclPermission>(['FULL_CONTROL', 'READ', 'WRITE', 'READ_ACP', 'WRITE_ACP']);
+function record(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new S3Error('MalformedACLError');
+  return value as Record<string, unknown>;
+}
 
 /**
- * Reads a PutBucketAcl / PutObjectAcl `AccessControlPolicy` body and returns the canned ACL it is
- * equivalent to. Keyless stores canned ACLs only, so the body must grant the owner FULL_CONTROL and
- * otherwise only what a canned ACL grants (AllUsers READ / WRITE, AuthenticatedUsers READ,
- * LogDelivery on buckets); a grantee ID other than the owner's or any e-mail address names no
- * account here (InvalidArgument / UnresolvableGrantByEmailAddress).
- * (The XML parser drops attributes, so the grantee type is read from its child elements.)
- * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAcl.html
+ * One Grantee element. The XML parser drops attributes, so the type (`xsi:type`) is read from
+ * the child element present: ID (CanonicalUser), URI (Group) or EmailAddress
+ * (AmazonCustomerByEmail); exactly one must be there. DisplayName is ignored on input, as on S3.
  */
-export function cannedAclFromPolicy(doc: Record<string, unknown>, target: AclTarget, owner: AclOwner): CannedAcl {
-  const ownerId = asText((doc.Owner as Record<string, unknown> | undefined)?.ID);
-  if (ownerId !== undefined && ownerId.trim() !== owner.id) throw new S3Error('AccessDenied');
-  const list = doc.AccessControlList;
-  if (typeof list !== 'object' || list === null) throw new S3Error('MalformedACLError');
-  let ownerFull = false;
-  const groups = new Set<string>();
-  for (const g of asArray((list as Record<string, unknown>).Grant as Record<string, unknown>[] | undefined)) {
-    if (typeof g !== 'object' || g === null || typeof g.Grantee !== 'object' || g.Grantee === null) throw new S3Error('MalformedACLError');
-    const permission = asText(g.Permission)?.trim() as AclPermission | undefined;
-    if (permission === undefined || !PERMISSIONS.has(permission)) throw new S3Error('MalformedACLError');
-    const grantee = g.Grantee as Record<string, unknown>;
-    const id = asText(grantee.ID)?.trim();
-    const uri = asText(grantee.URI)?.trim();
-    if (id !== undefined && id === owner.id) {
-      if (permission !== 'FULL_CONTROL') throw new S3Error('NotImplemented', 'Only FULL_CONTROL for the owner can be expressed; use a canned ACL.');
-      ownerFull = true;
-    } else if (uri !== undefined && id === undefined) {
-      groups.add(`${uri} ${permission}`);
-    } else if (id !== undefined) {
-      // A single-account server has no other canonical user: the grantee does not exist, which S3
-      // answers with InvalidArgument (as for any unknown canonical ID).
-      throw new S3Error('InvalidArgument', 'Invalid id', { ArgumentName: 'CanonicalUser/ID', ArgumentValue: id });
-    } else if (asText(grantee.EmailAddress) !== undefined) {
-      throw new S3Error('UnresolvableGrantByEmailAddress');
-    } else {
-      throw new S3Error('MalformedACLError');
-    }
+function parseGrantee(value: unknown, ownerId: string): AclGrantee {
+  const g = record(value);
+  const id = asText(g.ID);
+  const uri = asText(g.URI);
+  const email = asText(g.EmailAddress);
+  const present = [id, uri, email].filter((v) => v !== undefined && v.trim() !== '');
+  if (present.length !== 1) throw new S3Error('MalformedACLError');
+  if (id !== undefined && id.trim() !== '') return canonicalGrantee(id, ownerId);
+  if (uri !== undefined && uri.trim() !== '') return groupGrantee(uri);
+  return emailGrantee();
+}
+
+/**
+ * Reads a PutBucketAcl / PutObjectAcl `AccessControlPolicy` body into its grant list (any grants,
+ * order kept). The Owner element is required (S3 answers MalformedACLError without it) and must
+ * name the owner: an ACL cannot give the resource away (AccessDenied). An empty AccessControlList
+ * is valid and revokes every grant (the owner keeps the owner's implicit rights).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAcl.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_AccessControlPolicy.html
+ */
+export function aclFromPolicy(doc: Record<string, unknown>, owner: AclOwner): AclGrant[] {
+  const ownerId = doc.Owner === undefined ? undefined : asText(record(doc.Owner).ID)?.trim();
+  if (ownerId === undefined || ownerId === '') throw new S3Error('MalformedACLError');
+  if (ownerId !== owner.id) throw new S3Error('AccessDenied');
+  if (doc.AccessControlList === undefined) throw new S3Error('MalformedACLError');
+  // `<AccessControlList/>` parses as an empty string: no grants.
+  const list = doc.AccessControlList === '' ? {} : record(doc.AccessControlList);
+  const grants: AclGrant[] = [];
+  for (const raw of asArray(list.Grant as unknown[] | unknown)) {
+    const g = record(raw);
+    if (g.Grantee === undefined) throw new S3Error('MalformedACLError');
+    const permission = parsePermission(asText(g.Permission));
+    grants.push({ grantee: parseGrantee(g.Grantee, owner.id), permission });
   }
-  const key = [...groups].sort().join('|');
-  const match = GROUP_SETS.find(([, only, set]) => set === key && (only === undefined || only === target));
-  if (!ownerFull || !match) throw new S3Error('NotImplemented', 'This access control list cannot be expressed as a canned ACL, the only kind Keyless implements.');
-  return match[0];
+  checkGrantCount(grants);
+  return grants;
 }

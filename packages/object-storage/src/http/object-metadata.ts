@@ -73,7 +73,7 @@ export function refuseUnsupportedWriteHeaders(headers: IncomingHttpHeaders): voi
   for (const name of ['x-amz-website-redirect-location']) {
     if (headers[name] !== undefined) throw new S3Error('NotImplemented', `The header ${name} is not implemented.`);
   }
-  // Canned ACLs are implemented (an unknown one is InvalidArgument); explicit grants are not (501).
+  // An unknown canned ACL is InvalidArgument, and a canned ACL with grant headers InvalidRequest.
   cannedAclFromHeaders(headers);
 }
 

@@ -8,9 +8,14 @@ const DAY_MS = 86_400_000;
  * up to the next midnight UTC (an object created 2014-01-15 10:30 UTC with a 3-day rule expires
  * 2014-01-19 00:00 UTC); a result exactly at midnight stays.
  *
+ * `debugDayMs` (tests only, `KEYLESS_LIFECYCLE_DAY_SECONDS`) makes a day that many ms and drops the
+ * rounding: due exactly `days` debug days after `start`, as RGW's `rgw_lc_debug_interval`, whose
+ * timing the ceph/s3-tests lifecycle tests assume.
+ *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html
  */
-export function dueAfterDays(start: Date, days: number): Date {
+export function dueAfterDays(start: Date, days: number, debugDayMs?: number): Date {
+  if (debugDayMs !== undefined) return new Date(start.getTime() + days * debugDayMs);
   const t = start.getTime() + days * DAY_MS;
   return new Date(Math.ceil(t / DAY_MS) * DAY_MS);
 }
@@ -55,12 +60,13 @@ export function rulePrefix(r: LifecycleRule): string {
 /**
  * When the current version `s` (last modified `lastModified`) expires under the enabled `rules`, or
  * undefined when no Expiration Days/Date rule selects it. The earliest applicable date wins.
+ * `debugDayMs`: see {@link dueAfterDays}.
  */
-export function currentExpiry(rules: readonly LifecycleRule[], s: LifecycleSubject & { lastModified: Date }): { at: Date; ruleId: string } | undefined {
+export function currentExpiry(rules: readonly LifecycleRule[], s: LifecycleSubject & { lastModified: Date }, debugDayMs?: number): { at: Date; ruleId: string } | undefined {
   let best: { at: Date; ruleId: string } | undefined;
   for (const r of rules) {
     if (r.status !== 'Enabled' || !r.expiration || !matchesFilter(r.filter, s)) continue;
-    const at = r.expiration.days !== undefined ? dueAfterDays(s.lastModified, r.expiration.days) : r.expiration.date !== undefined ? new Date(r.expiration.date) : undefined;
+    const at = r.expiration.days !== undefined ? dueAfterDays(s.lastModified, r.expiration.days, debugDayMs) : r.expiration.date !== undefined ? new Date(r.expiration.date) : undefined;
     if (at && (!best || at < best.at)) best = { at, ruleId: r.id };
   }
   return best;

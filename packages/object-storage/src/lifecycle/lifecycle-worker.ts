@@ -12,6 +12,11 @@ export interface LifecycleWorkerOptions {
   pageSize?: number;
   /** Most actions taken in one bucket per run; the rest waits for the next run (default 10000). */
   maxActionsPerBucket?: number;
+  /**
+   * For test suites only: the length of a lifecycle "day" in ms, counted without rounding to
+   * midnight (see `dueAfterDays`); absent = real days. Set from `KEYLESS_LIFECYCLE_DAY_SECONDS`.
+   */
+  debugDayMs?: number;
 }
 
 /** What one run did. */
@@ -52,7 +57,7 @@ function commonPrefix(rules: readonly LifecycleRule[]): string {
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html
  */
 export class LifecycleWorker {
-  readonly #opts: Required<LifecycleWorkerOptions>;
+  readonly #opts: Required<Omit<LifecycleWorkerOptions, 'debugDayMs'>> & Pick<LifecycleWorkerOptions, 'debugDayMs'>;
   #timer: NodeJS.Timeout | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #stopped = false;
@@ -181,7 +186,7 @@ export class LifecycleWorker {
 
   /** Expiration Days/Date of a current version; in a versioned bucket the delete adds a delete marker. */
   async #expireCurrent(bucket: string, obj: ObjectInfo, rules: LifecycleRule[], now: Date, report: LifecycleRunReport, budget: { left: number }): Promise<boolean> {
-    const due = currentExpiry(rules, { key: obj.key, size: obj.size, tags: obj.tags, lastModified: obj.lastModified });
+    const due = currentExpiry(rules, { key: obj.key, size: obj.size, tags: obj.tags, lastModified: obj.lastModified }, this.#opts.debugDayMs);
     if (!due || due.at > now) return false;
     budget.left--;
     const done = await this.#delete(report, bucket, obj.key, 'expire', () =>
@@ -213,7 +218,7 @@ export class LifecycleWorker {
       const due = rules.some((r) => {
         const n = r.noncurrentVersionExpiration;
         // `i` noncurrent versions are newer than this one; NewerNoncurrentVersions of them are kept.
-        return n && matchesFilter(r.filter, subject) && i >= (n.newerNoncurrentVersions ?? 0) && dueAfterDays(becameNoncurrent, n.noncurrentDays) <= now;
+        return n && matchesFilter(r.filter, subject) && i >= (n.newerNoncurrentVersions ?? 0) && dueAfterDays(becameNoncurrent, n.noncurrentDays, this.#opts.debugDayMs) <= now;
       });
       if (!due || budget.left <= 0 || this.#stopped) {
         remaining++;
@@ -249,7 +254,7 @@ export class LifecycleWorker {
       const page = await this.#opts.store.listMultipartUploads(bucket, { prefix, keyMarker, uploadIdMarker, maxUploads: this.#opts.pageSize });
       for (const u of page.uploads) {
         if (this.#stopped || budget.left <= 0) return;
-        const due = rules.some((r) => matchesFilter(r.filter, { key: u.key }) && dueAfterDays(u.initiated, r.abortIncompleteMultipartUpload!.daysAfterInitiation) <= now);
+        const due = rules.some((r) => matchesFilter(r.filter, { key: u.key }) && dueAfterDays(u.initiated, r.abortIncompleteMultipartUpload!.daysAfterInitiation, this.#opts.debugDayMs) <= now);
         if (!due) continue;
         budget.left--;
         if (await this.#delete(report, bucket, u.key, 'abort upload', () => this.#opts.store.abortMultipartUpload(bucket, u.key, u.uploadId))) report.uploadsAborted++;

@@ -15,6 +15,14 @@ export function deriveSseS3Key(masterKey: Buffer): Buffer {
   return hkdf(masterKey, 'keyless/sse-s3/kek/v1');
 }
 
+/**
+ * The key-encryption key of local KMS key `keyId` (see `local-kms.ts`): HKDF-SHA256 of the server
+ * master key under a label naming the key, independent of the SSE-S3 key and of every other key id.
+ */
+export function deriveKmsKey(masterKey: Buffer, keyId: string): Buffer {
+  return hkdf(masterKey, `keyless/sse-kms/kek/v1:${keyId}`);
+}
+
 /** The key-encryption key of an SSE-C object: derived from the customer key (never stored). */
 export function deriveSseCKey(customerKey: Buffer): Buffer {
   return hkdf(customerKey, 'keyless/sse-c/kek/v1');

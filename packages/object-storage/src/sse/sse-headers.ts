@@ -59,11 +59,12 @@ export function customerKeyFrom(req: SseHeaders, prefix = SSE_C_PREFIX): Custome
 }
 
 /**
- * `x-amz-server-side-encryption` of a write: `AES256` (SSE-S3) or undefined. `aws:kms` is not
- * implemented (501, no key management service); anything else is InvalidArgument, as S3 answers.
+ * `x-amz-server-side-encryption` of a write: `AES256` (SSE-S3), `aws:kms` (SSE-KMS) or undefined.
+ * `aws:kms:dsse` is not implemented (501); anything else is InvalidArgument, as S3 answers. The KMS
+ * key id and encryption context headers need `aws:kms`.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-s3-encryption.html
  */
-export function serverSideEncryptionFrom(headers: IncomingHttpHeaders): 'AES256' | undefined {
+export function serverSideEncryptionFrom(headers: IncomingHttpHeaders): 'AES256' | 'aws:kms' | undefined {
   const value = one(headers, 'x-amz-server-side-encryption');
   if (one(headers, 'x-amz-server-side-encryption-aws-kms-key-id') !== undefined || one(headers, 'x-amz-server-side-encryption-context') !== undefined) {
     if (value === undefined || value === 'AES256') {
@@ -71,9 +72,22 @@ export function serverSideEncryptionFrom(headers: IncomingHttpHeaders): 'AES256'
     }
   }
   if (value === undefined) return undefined;
-  if (value === 'aws:kms' || value === 'aws:kms:dsse') throw new S3Error('NotImplemented', `Server-side encryption with ${value} is not implemented; use AES256.`);
-  if (value !== 'AES256') {
+  if (value === 'aws:kms:dsse') throw new S3Error('NotImplemented', `Server-side encryption with ${value} is not implemented; use AES256 or aws:kms.`);
+  if (value !== 'AES256' && value !== 'aws:kms') {
     throw new S3Error('InvalidArgument', 'The encryption method specified is not supported', { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: value });
   }
-  return 'AES256';
+  return value;
+}
+
+/**
+ * GET and HEAD take no `x-amz-server-side-encryption*` headers of SSE-S3 or SSE-KMS (the object
+ * says how it is encrypted): S3 answers 400 InvalidArgument. SSE-C headers are another matter.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (x-amz-server-side-encryption)
+ */
+export function refuseWriteSseHeaders(headers: IncomingHttpHeaders): void {
+  for (const name of ['x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id', 'x-amz-server-side-encryption-context']) {
+    if (headers[name] !== undefined) {
+      throw new S3Error('InvalidArgument', 'Requests specifying Server Side Encryption with AWS KMS managed keys or Amazon S3 managed keys are not allowed on reads.', { ArgumentName: name });
+    }
+  }
 }

@@ -3,7 +3,7 @@ import type { ByteRange, ObjectInfo, ObjectStore, VersionSelector } from '@keyle
 import { DecryptStream } from './decrypt-stream.js';
 import { encryptedStreams, planRead, type ReadPlan } from './read-plan.js';
 import { plainView, sseAlgorithmOf } from './sse-attributes.js';
-import { customerKeyFrom, SSE_C_PREFIX, type CustomerKey, type SseHeaders } from './sse-headers.js';
+import { customerKeyFrom, refuseWriteSseHeaders, SSE_C_PREFIX, type CustomerKey, type SseHeaders } from './sse-headers.js';
 import { objectDataKey, requireSseAccess, sseResponseHeaders, type SseKeyDeps } from './sse-keys.js';
 
 /** A read of an object as clients see it: plaintext info, range and bytes, and the encryption response headers. */
@@ -24,6 +24,8 @@ export async function openPlainObject(
   deps: SseKeyDeps & { store: ObjectStore }, req: SseHeaders, bucket: string, key: string,
   select: (info: ObjectInfo) => ByteRange | undefined, opts: VersionSelector, prefix = SSE_C_PREFIX,
 ): Promise<PlainObject> {
+  // A copy's own encryption headers are for the destination; a GET's are refused.
+  if (prefix === SSE_C_PREFIX) refuseWriteSseHeaders(req.headers);
   const customer = customerKeyFrom(req, prefix);
   let range: ByteRange | undefined;
   let plan: ReadPlan | undefined;
@@ -56,6 +58,7 @@ export async function openPlainObject(
 export async function plainObjectInfo(
   deps: { store: ObjectStore }, req: SseHeaders, bucket: string, key: string, opts: VersionSelector,
 ): Promise<{ info: ObjectInfo; sseHeaders: Record<string, string>; customer?: CustomerKey }> {
+  refuseWriteSseHeaders(req.headers);
   const customer = customerKeyFrom(req);
   const stored = await deps.store.getObjectInfo(bucket, key, opts);
   requireSseAccess(stored.attributes, customer);

@@ -3,8 +3,9 @@ import { S3Error, type ChecksumMap, type ObjectInfo, type ObjectStore } from '@k
 import { readBucketEncryption } from '../handlers/bucket-encryption-handlers.js';
 import { EncryptStream } from './encrypt-stream.js';
 import { plainView, SSE_ATTR, type SseAlgorithm } from './sse-attributes.js';
+import { bucketKeyEnabledFrom, kmsRequestFrom } from './kms-headers.js';
 import { customerKeyFrom, serverSideEncryptionFrom, type CustomerKey, type SseHeaders } from './sse-headers.js';
-import { newObjectKey, objectDataKey, requireSseAccess, sseResponseHeaders, type SseKeyDeps } from './sse-keys.js';
+import { newObjectKey, objectDataKey, requireKms, requireSseAccess, sseResponseHeaders, type KmsWrite, type SseKeyDeps } from './sse-keys.js';
 
 /** How a new object (or multipart upload) is encrypted: its data key, the attributes to store, the response headers. */
 export interface SseWritePlan {
@@ -15,10 +16,12 @@ export interface SseWritePlan {
 }
 
 /**
- * Decides a write's encryption: SSE-C headers, else `x-amz-server-side-encryption: AES256`, else
- * the bucket's default encryption; undefined = stored in the clear. Both SSE-C and
+ * Decides a write's encryption: SSE-C headers, else `x-amz-server-side-encryption` (`AES256`, or
+ * `aws:kms` with its key id, context and bucket key headers; no key id = the default key, not the
+ * bucket's), else the bucket's default encryption; undefined = stored in the clear. Both SSE-C and
  * `x-amz-server-side-encryption` is InvalidArgument, as on S3.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html
  */
 export async function planSseWrite(req: SseHeaders, deps: SseKeyDeps & { store: ObjectStore }, bucket: string, key: string): Promise<SseWritePlan | undefined> {
   const requested = serverSideEncryptionFrom(req.headers);
@@ -27,13 +30,25 @@ export async function planSseWrite(req: SseHeaders, deps: SseKeyDeps & { store: 
     throw new S3Error('InvalidArgument', 'Server Side Encryption with Customer provided key is incompatible with the encryption method specified', { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: requested });
   }
   if (customer) return plan('SSE-C', deps, bucket, key, customer);
-  const algorithm = requested ?? (await readBucketEncryption(deps.store, bucket))?.rules[0]?.sseAlgorithm;
-  return algorithm === 'AES256' ? plan('AES256', deps, bucket, key) : undefined;
+  if (requested === 'aws:kms') {
+    const kms = kmsRequestFrom(req.headers);
+    return plan('aws:kms', deps, bucket, key, undefined, { ...kms, keyArn: requireKms(deps).keyArn(kms.keyId) });
+  }
+  if (requested === 'AES256') return plan('AES256', deps, bucket, key);
+  const rule = (await readBucketEncryption(deps.store, bucket))?.rules[0];
+  if (rule?.sseAlgorithm === 'aws:kms') {
+    const bucketKeyEnabled = bucketKeyEnabledFrom(req.headers) ?? rule.bucketKeyEnabled;
+    return plan('aws:kms', deps, bucket, key, undefined, { keyArn: requireKms(deps).keyArn(rule.kmsMasterKeyId), bucketKeyEnabled });
+  }
+  return rule?.sseAlgorithm === 'AES256' ? plan('AES256', deps, bucket, key) : undefined;
 }
 
-function plan(algorithm: SseAlgorithm, deps: SseKeyDeps, bucket: string, key: string, customer?: CustomerKey): SseWritePlan {
-  const { dataKey, attributes } = newObjectKey(algorithm, deps, bucket, key, customer);
-  return { algorithm, dataKey, attributes, responseHeaders: sseResponseHeaders(attributes, customer) };
+function plan(algorithm: SseAlgorithm, deps: SseKeyDeps, bucket: string, key: string, customer?: CustomerKey, kms?: KmsWrite): SseWritePlan {
+  const { dataKey, attributes } = newObjectKey(algorithm, deps, bucket, key, customer, kms);
+  const responseHeaders = sseResponseHeaders(attributes, customer);
+  // S3 echoes the encryption context on the write that set it (PUT, copy, CreateMultipartUpload).
+  if (kms?.context !== undefined) responseHeaders['x-amz-server-side-encryption-context'] = kms.context;
+  return { algorithm, dataKey, attributes, responseHeaders };
 }
 
 /**
