@@ -185,7 +185,7 @@ async function main() {
   const env = { ...process.env, KEYLESS_ROOT_ACCESS_KEY: ACCESS, KEYLESS_ROOT_SECRET_KEY: SECRET, KEYLESS_MASTER_KEY: '5a'.repeat(32) };
   const nodeArgs = PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROF_DIR] : [];
   // The server logs every request (JSON lines) to a file, as in production.
-  const child = spawn(process.env.BENCH_NODE ?? process.execPath, [...nodeArgs, BIN, 'serve', '--address', `127.0.0.1:${port}`, '--data', join(dataDir, 'data')], { env, stdio: ['ignore', logFd, logFd] });
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--address', `127.0.0.1:${port}`, '--data', join(dataDir, 'data')], { env, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   serverPid = child.pid;
   try {

@@ -17,6 +17,7 @@ export interface ServeOptions {
   /**
    * Time between runs of the bucket lifecycle worker, ms (default 1 hour). Also settable with the
    * `KEYLESS_LIFECYCLE_INTERVAL` environment variable, in seconds (for tests and operators).
+   * For test suites only, `KEYLESS_LIFECYCLE_DAY_SECONDS` makes a lifecycle "day" that many seconds.
    */
   lifecycleIntervalMs?: number;
   /**

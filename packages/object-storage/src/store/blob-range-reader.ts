@@ -11,7 +11,13 @@ export interface BlobSegment {
   end: number;
 }
 
-const CHUNK = 64 * 1024;
+/**
+ * Bytes per file read. Large enough that a big object costs few thread-pool round trips (each read
+ * is one), small enough that a slow reader pins little memory: at most this plus the stream's
+ * buffer ({@link HIGH_WATER}) per open download.
+ */
+const CHUNK = 512 * 1024;
+const HIGH_WATER = 1024 * 1024;
 
 /**
  * Streams byte ranges of blob files, in order, without buffering the object. The caller keeps the
@@ -27,7 +33,7 @@ export class BlobRangeReader extends Readable {
   #position: number;
 
   constructor(segments: BlobSegment[], onClose: () => void = () => undefined) {
-    super({ highWaterMark: CHUNK });
+    super({ highWaterMark: HIGH_WATER });
     this.#segments = segments;
     this.#onClose = onClose;
     this.#position = segments[0]?.start ?? 0;
