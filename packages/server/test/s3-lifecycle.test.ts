@@ -95,6 +95,21 @@ describe('S3 HTTP: bucket lifecycle', function () {
     it('on a missing bucket: NoSuchBucket', async () => {
       expectError(await getLifecycle('no-such-lifecycle-bucket'), 404, 'NoSuchBucket');
     });
+
+    it('PUT, GET and HEAD of an object an expiration rule selects carry x-amz-expiration (next midnight UTC after N days)', async () => {
+      const bucket = 'lifecycle-header-bucket';
+      expect((await send({ method: 'PUT', bucket })).status).to.equal(200);
+      const rules = lifecycle('<Rule><ID>expire-logs</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>3</Days></Expiration></Rule>');
+      expect((await send(putLifecycleSpec(bucket, rules))).status).to.equal(200);
+      const put = await send({ method: 'PUT', bucket, key: 'logs/a.log', body: 'x' });
+      const head = await send({ method: 'HEAD', bucket, key: 'logs/a.log' });
+      const get = await send({ method: 'GET', bucket, key: 'logs/a.log' });
+      const modified = new Date(head.headers['last-modified'] as string).getTime();
+      const expected = `expiry-date="${new Date(Math.ceil((modified + 3 * DAY) / DAY) * DAY).toUTCString()}", rule-id="expire-logs"`;
+      for (const res of [put, head, get]) expect(res.headers['x-amz-expiration']).to.equal(expected);
+      // Outside the rule's prefix: no header.
+      expect((await send({ method: 'PUT', bucket, key: 'data/a', body: 'x' })).headers['x-amz-expiration']).to.equal(undefined);
+    });
   });
 
   describe('the worker', function () {

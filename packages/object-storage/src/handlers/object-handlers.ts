@@ -15,6 +15,7 @@ import { partRange, readPartNumberOf } from '../http/part-number.js';
 import { bypassGovernanceRequested, versionIdOf } from '../http/version-query.js';
 import { writeExtrasFromHeaders, writtenVersionHeader } from '../http/write-extras.js';
 import type { Handler, HandlerDeps } from './handler-deps.js';
+import { lifecycleExpirationHeader } from '../lifecycle/expiration-header.js';
 import { encryptedWrite, planSseWrite, plainPrecondition } from '../sse/sse-write.js';
 import { openPlainObject, plainObjectInfo } from '../sse/sse-read.js';
 import { COPY_SOURCE_SSE_C_PREFIX } from '../sse/sse-headers.js';
@@ -73,7 +74,15 @@ export const putObject: Handler = async (req, deps) => {
     attributes: write.attributes,
   });
   const info = await write.committed(deps.store, stored);
-  return { headers: { ETag: `"${info.etag}"`, ...checksumHeaders(info), ...writtenVersionHeader(info.versionId, extras.bucket), ...sse?.responseHeaders } };
+  return {
+    headers: {
+      ETag: `"${info.etag}"`,
+      ...checksumHeaders(info),
+      ...writtenVersionHeader(info.versionId, extras.bucket),
+      ...sse?.responseHeaders,
+      'x-amz-expiration': await lifecycleExpirationHeader(deps.store, info),
+    },
+  };
 };
 
 /** Response overrides (`response-content-type`, ...) of GetObject. */
@@ -110,6 +119,7 @@ export const getObject: Handler = async (req, deps) => {
     return partNumber !== undefined ? partRange(obj, partNumber) : resolveRange(rangeHeader, obj.size);
   }, { versionId });
   const headers = { ...objectResponseHeaders(info), ...versionResponseHeaders(info, await deps.store.getBucket(bucketOf(req))), ...sseHeaders };
+  headers['x-amz-expiration'] = await lifecycleExpirationHeader(deps.store, info);
   applyOverrides(req, headers);
   Object.assign(headers, readChecksumHeaders(req, info, partNumber, range !== undefined));
   if (partNumber !== undefined && info.partsCount !== undefined) headers['x-amz-mp-parts-count'] = String(info.partsCount);
@@ -129,6 +139,7 @@ export const headObject: Handler = async (req, deps) => {
   const { info, sseHeaders } = await plainObjectInfo(deps, req, bucketOf(req), keyOf(req), { versionId });
   checkReadConditions(req.headers, info);
   const headers = { ...objectResponseHeaders(info), ...versionResponseHeaders(info, await deps.store.getBucket(bucketOf(req))), ...sseHeaders };
+  headers['x-amz-expiration'] = await lifecycleExpirationHeader(deps.store, info);
   const range = partNumber !== undefined ? partRange(info, partNumber) : resolveRange(header(req, 'range'), info.size);
   Object.assign(headers, readChecksumHeaders(req, info, partNumber, range !== undefined));
   if (partNumber !== undefined && info.partsCount !== undefined) headers['x-amz-mp-parts-count'] = String(info.partsCount);
