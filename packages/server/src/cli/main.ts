@@ -32,6 +32,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return name === undefined ? 2 : 0;
   }
   const command = COMMANDS[name];
+  if (Object.hasOwn(COMMANDS, name) && (args.includes('--help') || args.includes('-h'))) {
+    io.out(USAGE);
+    return 0;
+  }
   try {
     if (!command) throw new UsageError(`unknown command "${name}" (try: keyless help)`);
     return await command(args, io);
