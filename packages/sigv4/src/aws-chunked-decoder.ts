@@ -104,7 +104,8 @@ export class AwsChunkedDecoder extends Transform {
           this.appendLine(buf.subarray(i, end));
           i = end;
           if (lf >= 0) {
-            const line = Buffer.concat(this.line, this.lineLength);
+            // Usually the whole line arrived in one input buffer: use it in place, no copy.
+            const line = this.line.length === 1 ? this.line[0]! : Buffer.concat(this.line, this.lineLength);
             this.line = [];
             this.lineLength = 0;
             if (line.length < 2 || line[line.length - 2] !== 0x0d) throw framing('line not terminated by CRLF');

@@ -16,8 +16,8 @@ export interface BlobSegment {
  * is one), small enough that a slow reader pins little memory: at most this plus the stream's
  * buffer ({@link HIGH_WATER}) per open download.
  */
-const CHUNK = 512 * 1024;
-const HIGH_WATER = 1024 * 1024;
+const CHUNK = 256 * 1024;
+const HIGH_WATER = 512 * 1024;
 
 /**
  * Streams byte ranges of blob files, in order, without buffering the object. The caller keeps the

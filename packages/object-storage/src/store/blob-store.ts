@@ -19,7 +19,7 @@ export interface WrittenBlob {
 }
 
 /** Coalesce small body chunks into writes of about this size (fewer syscalls and pool round trips). */
-const WRITE_BATCH = 1024 * 1024;
+const WRITE_BATCH = 512 * 1024;
 
 /**
  * The file half of `FsObjectStore`: immutable blobs under `blobs/<2 hex>/<id>` with random ids, so
