@@ -9,26 +9,18 @@
 //   BENCH_CONCURRENCY=16 BENCH_SMALL_N=3000 BENCH_BIG_N=3 BENCH_SECONDS=20
 //   BENCH_CPU_PROF=/tmp/prof node scripts/bench-http.js   # server runs with --cpu-prof into that dir
 //   BENCH_CHUNK=65536   aws-chunked chunk size for the trailer upload (64 KiB: the JS SDK's; boto3 uses 1 MiB)
-import { spawn } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { createServer } from 'node:net';
-import { tmpdir, cpus } from 'node:os';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { envNumber as num, spawnKeyless, stopKeyless, waitHealthy } from './lib/keyless-process.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 // BENCH_SERVER_ROOT=/path/to/other/checkout benchmarks another build of the server (A/B runs).
 const BIN = join(process.env.BENCH_SERVER_ROOT ?? ROOT, 'packages', 'server', 'bin', 'keyless.js');
-const num = (name, dflt) => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
-  return n;
-};
 const CONCURRENCY = num('BENCH_CONCURRENCY', 16);
 const SMALL_N = Math.max(1000, num('BENCH_SMALL_N', 3000)); // LIST needs 1000 keys
 const LIST_N = num('BENCH_LIST_N', 200);
@@ -44,7 +36,6 @@ const SECRET = 'benchroot-secret-0123456789abcdef';
 const MiB = 1024 * 1024;
 const BIG = 64 * MiB;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sha256hex = (b) => createHash('sha256').update(b).digest('hex');
 const hmac = (k, s) => createHmac('sha256', k).update(s).digest();
 const EMPTY_SHA256 = sha256hex('');
@@ -147,50 +138,16 @@ function awsChunkedTrailer(data, chunk) {
   return parts;
 }
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function waitHealthy(caPath, child) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`keyless exited with ${child.exitCode}`);
-    if (existsSync(caPath)) {
-      const ok = await new Promise((resolve) => {
-        const req = request({ host: '127.0.0.1', port, path: '/health/live', ca: readFileSync(caPath) }, (res) => {
-          res.resume();
-          resolve(res.statusCode === 200);
-        });
-        req.on('error', () => resolve(false));
-        req.end();
-      });
-      if (ok) return;
-    }
-    await sleep(100);
-  }
-  throw new Error('keyless did not become healthy');
-}
-
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'keyless-bench-http-'));
-  port = await freePort();
-  const logPath = join(dataDir, 'server.log');
-  const logFd = openSync(logPath, 'w');
-  const env = { ...process.env, KEYLESS_ROOT_ACCESS_KEY: ACCESS, KEYLESS_ROOT_SECRET_KEY: SECRET, KEYLESS_MASTER_KEY: '5a'.repeat(32) };
   const nodeArgs = PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROF_DIR] : [];
   // The server logs every request (JSON lines) to a file, as in production.
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--address', `127.0.0.1:${port}`, '--data', join(dataDir, 'data')], { env, stdio: ['ignore', logFd, logFd] });
-  closeSync(logFd);
+  const server = await spawnKeyless({ bin: BIN, prefix: 'keyless-bench-http-', access: ACCESS, secret: SECRET, nodeArgs });
+  const { child, dataDir, caPath } = server;
+  port = server.port;
   serverPid = child.pid;
   try {
-    await waitHealthy(join(dataDir, 'data', 'certs', 'ca.pem'), child);
-    ca = readFileSync(join(dataDir, 'data', 'certs', 'ca.pem'));
+    await waitHealthy(port, caPath, child);
+    ca = readFileSync(caPath);
     agent = new Agent({ ca, keepAlive: true, maxSockets: CONNECTIONS_MAX(), maxFreeSockets: CONNECTIONS_MAX(), scheduling: 'fifo' });
     console.log(`bench-http: server pid ${child.pid} (separate process), ${cpus().length} CPUs, loopback TLS, keep-alive; node ${process.version}`);
     await s3('PUT', `/${BUCKET}`);
@@ -251,9 +208,7 @@ async function main() {
     console.log(`server RSS at end: ${(rssKiB(child.pid) / 1024).toFixed(0)} MiB`);
   } finally {
     agent?.destroy();
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stopKeyless(child, dataDir);
   }
 }
 function CONNECTIONS_MAX() {

@@ -11,12 +11,9 @@
 // wrong byte or inconsistent listing is an error. The server's RSS (VmRSS of the child, from
 // /proc) is sampled every 5 s; the run fails when any error occurred or when RSS at the end is
 // more than 20 % above RSS right after warm-up.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:https';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -25,16 +22,10 @@ import {
   CompleteMultipartUploadCommand,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { envNumber as num, spawnKeyless, stopKeyless, waitHealthy } from './lib/keyless-process.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'packages', 'server', 'bin', 'keyless.js');
-const num = (name, dflt) => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
-  return n;
-};
 const SECONDS = num('SOAK_SECONDS', 180);
 const WARMUP = Math.min(num('SOAK_WARMUP_SECONDS', 20), SECONDS / 2);
 const CONNECTIONS = num('SOAK_CONNECTIONS', 200);
@@ -64,40 +55,10 @@ const rnd = (n) => Math.floor(Math.random() * n);
 const segment = (size) => [rnd(POOL.length - size), size];
 const bytesOf = (segs) => (segs.length === 1 ? POOL.subarray(segs[0][0], segs[0][0] + segs[0][1]) : Buffer.concat(segs.map(([o, s]) => POOL.subarray(o, o + s))));
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function rssKiB(pid) {
   const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!m) throw new Error('no VmRSS');
   return Number(m[1]);
-}
-
-async function waitHealthy(port, ca, child) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`keyless exited with ${child.exitCode}`);
-    if (existsSync(ca)) {
-      const ok = await new Promise((resolve) => {
-        const req = request({ host: '127.0.0.1', port, path: '/health/live', ca: readFileSync(ca) }, (res) => {
-          res.resume();
-          resolve(res.statusCode === 200);
-        });
-        req.on('error', () => resolve(false));
-        req.end();
-      });
-      if (ok) return;
-    }
-    await sleep(100);
-  }
-  throw new Error('keyless did not become healthy');
 }
 
 const stats = new Map(); // op -> number[] of ms
@@ -263,15 +224,8 @@ function percentile(sorted, p) {
 }
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'keyless-soak-'));
-  const port = await freePort();
-  const logPath = join(dataDir, 'server.log');
-  const logFd = openSync(logPath, 'w');
-  const env = { ...process.env, KEYLESS_ROOT_ACCESS_KEY: ACCESS, KEYLESS_ROOT_SECRET_KEY: SECRET, KEYLESS_MASTER_KEY: '5a'.repeat(32) };
   // The server logs every request (JSON lines) to a file, as in production; it is scanned at the end.
-  const child = spawn(process.execPath, [BIN, 'serve', '--address', `127.0.0.1:${port}`, '--data', join(dataDir, 'data')], { env, stdio: ['ignore', logFd, logFd] });
-  closeSync(logFd);
-  const caPath = join(dataDir, 'data', 'certs', 'ca.pem');
+  const { child, port, dataDir, logPath, caPath } = await spawnKeyless({ bin: BIN, prefix: 'keyless-soak-', access: ACCESS, secret: SECRET });
   let s3;
   let agent;
   let exitCode = 1;
@@ -356,9 +310,7 @@ async function main() {
   } finally {
     s3?.destroy();
     agent?.destroy();
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stopKeyless(child, dataDir);
   }
   process.exitCode = exitCode;
 }

@@ -1,8 +1,9 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
 import { parseXml, Sha256 } from './support/s3-client.js';
-import { startTestServer, TEST_ROOT, type TestServer } from './support/s3-test-server.js';
-import { expectLive, expectUnchanged, expectXmlError, snapshot, type StoreSnapshot } from './support/hostile-checks.js';
+import { TEST_ROOT, type TestServer } from './support/s3-test-server.js';
+import { expectXmlError } from './support/hostile-checks.js';
+import { useHostileServer } from './support/hostile-server.js';
 
 /**
  * Hostile credentials: malformed Authorization headers and presigned queries, presigned URLs with
@@ -12,22 +13,8 @@ import { expectLive, expectUnchanged, expectXmlError, snapshot, type StoreSnapsh
 describe('Hostile input: signatures, presigned URLs, session tokens and policies', function () {
   const B = 'hostile-auth';
   let t: TestServer;
-  let baseline: StoreSnapshot;
-
-  before(async () => {
-    t = await startTestServer();
-    expect((await t.client.send({ method: 'PUT', bucket: B })).status).to.equal(200);
-    expect((await t.client.send({ method: 'PUT', bucket: B, key: 'keep', body: 'kept' })).status).to.equal(200);
-  });
-  after(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    baseline = await snapshot(t, [B]);
-  });
-  afterEach(async () => {
-    await expectLive(t);
-    await expectUnchanged(t, baseline, [B]);
+  useHostileServer(B, (server) => {
+    t = server;
   });
 
   const amzDate = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');

@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { md5Base64, md5Hex, S3TestClient } from './support/s3-client.js';
-import { startTestServer, type TestServer } from './support/s3-test-server.js';
+import type { TestServer } from './support/s3-test-server.js';
 import { rawTls, type RawTarget } from './support/raw-tls.js';
-import { expectLive, expectUnchanged, expectXmlError, rawTarget, snapshot, type StoreSnapshot } from './support/hostile-checks.js';
+import { expectXmlError, rawTarget } from './support/hostile-checks.js';
+import { useHostileServer } from './support/hostile-server.js';
 
 /**
  * Hostile request bodies: oversized, entity-expanding and deeply nested XML, a 10,001-part
@@ -15,23 +16,9 @@ describe('Hostile input: XML and aws-chunked bodies', function () {
   const B = 'hostile-bodies';
   let t: TestServer;
   let target: RawTarget;
-  let baseline: StoreSnapshot;
-
-  before(async () => {
-    t = await startTestServer();
-    target = rawTarget(t);
-    expect((await t.client.send({ method: 'PUT', bucket: B })).status).to.equal(200);
-    expect((await t.client.send({ method: 'PUT', bucket: B, key: 'keep', body: 'kept' })).status).to.equal(200);
-  });
-  after(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    baseline = await snapshot(t, [B]);
-  });
-  afterEach(async () => {
-    await expectLive(t);
-    await expectUnchanged(t, baseline, [B]);
+  useHostileServer(B, (server) => {
+    t = server;
+    target = rawTarget(server);
   });
 
   const deleteKeepXml = '<Delete><Object><Key>keep</Key></Object></Delete>';

@@ -2,9 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { errorCode } from './support/s3-client.js';
-import { startTestServer, type TestServer } from './support/s3-test-server.js';
+import type { TestServer } from './support/s3-test-server.js';
 import { httpRequest, rawTls, type RawTarget } from './support/raw-tls.js';
-import { expectLive, expectUnchanged, expectXmlError, rawTarget, snapshot, type StoreSnapshot } from './support/hostile-checks.js';
+import { expectLive, expectXmlError, rawTarget } from './support/hostile-checks.js';
+import { useHostileServer } from './support/hostile-server.js';
 
 /**
  * Hostile and malformed requests at the HTTP level: each gets a 4xx (an S3 XML error where HTTP
@@ -16,25 +17,11 @@ describe('Hostile input: HTTP framing, slow clients, paths and names', function 
   const B = 'hostile-bucket';
   let t: TestServer;
   let target: RawTarget;
-  let baseline: StoreSnapshot;
-
-  before(async () => {
-    // Short slow-client limits (the defaults are 30 s / 120 s) so a slowloris is cut off within the test.
-    t = await startTestServer({ timeouts: { headersMs: 1000, idleMs: 1500 } });
-    target = rawTarget(t);
-    expect((await t.client.send({ method: 'PUT', bucket: B })).status).to.equal(200);
-    expect((await t.client.send({ method: 'PUT', bucket: B, key: 'keep', body: 'kept' })).status).to.equal(200);
-  });
-  after(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    baseline = await snapshot(t, [B]);
-  });
-  afterEach(async () => {
-    await expectLive(t);
-    await expectUnchanged(t, baseline, [B]);
-  });
+  // Short slow-client limits (the defaults are 30 s / 120 s) so a slowloris is cut off within the test.
+  useHostileServer(B, (server) => {
+    t = server;
+    target = rawTarget(server);
+  }, { timeouts: { headersMs: 1000, idleMs: 1500 } });
 
   /** Signs a PutObject with the independent signer, for a raw path (invalid bytes included) and body. */
   async function signedPut(rawPath: string, body: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { errorCode, parseXml, type S3RequestSpec, type S3TestClient, type TestResponse } from './support/s3-client.js';
-import { startPolicyServer, writeJson, type PolicyServer } from './policy-support/policy-server.js';
+import { errorCode, parseXml, type S3TestClient } from './support/s3-client.js';
+import type { PolicyServer } from './policy-support/policy-server.js';
+import { denied, policySuiteHelpers, startPolicySuiteServer } from './policy-support/policy-suite.js';
 
 /**
  * Issue 3 end to end, part 2: bucket policies (anonymous access, MalformedPolicy, status) and the
@@ -12,47 +13,12 @@ const ARN = `arn:aws:s3:::${B}`;
 const ACCOUNT = '000000000000';
 const doc = (...statements: unknown[]) => ({ Version: '2012-10-17', Statement: statements });
 
-function denied(res: TestResponse, code = 'AccessDenied'): void {
-  expect(res.status, res.text).to.equal(403);
-  expect(errorCode(res)).to.equal(code);
-}
-
 describe('bucket policies and condition keys over HTTP (issue 3)', function () {
   let t: PolicyServer;
-  const users = new Map<string, S3TestClient>();
-  const as = (name: string) => {
-    const c = users.get(name);
-    if (!c) throw new Error(`no user ${name}`);
-    return c;
-  };
-  const root = (spec: S3RequestSpec) => t.root.send(spec);
-  const get = (c: S3TestClient, key: string) => c.send({ method: 'GET', bucket: B, key });
-  const put = (c: S3TestClient, key: string, body = 'x') => c.send({ method: 'PUT', bucket: B, key, body });
-  const list = (c: S3TestClient, query: Record<string, string> = {}) => c.send({ method: 'GET', bucket: B, query: { 'list-type': '2', ...query } });
-  const anon = (spec: S3RequestSpec) => t.root.send({ ...spec, unsigned: true });
-
-  async function cliOk(...argv: string[]): Promise<string[]> {
-    const r = await t.cli(...argv);
-    expect(r.code, r.err.join('\n')).to.equal(0);
-    return r.out;
-  }
-  async function putPolicy(name: string, policy: unknown): Promise<void> {
-    await cliOk('policy', 'put', name, writeJson(t.fileDir, `${name}.json`, policy));
-  }
-  async function addUser(name: string, policies?: string): Promise<S3TestClient> {
-    const secret = `${name}-secret-key`;
-    await cliOk('user', 'add', name, secret, ...(policies === undefined ? [] : ['--policy', policies]));
-    const c = t.client(name, secret);
-    users.set(name, c);
-    return c;
-  }
+  const { as, root, get, put, list, anon, cliOk, putPolicy, addUser } = policySuiteHelpers(B, () => t);
 
   before(async () => {
-    t = await startPolicyServer();
-    expect((await root({ method: 'PUT', bucket: B })).status).to.equal(200);
-    for (const k of ['a.txt', 'secret/s.txt', 'public/p.txt', 'home/alice/a1', 'home/bob/b1']) {
-      expect((await root({ method: 'PUT', bucket: B, key: k, body: `content of ${k}` })).status).to.equal(200);
-    }
+    t = await startPolicySuiteServer(B);
     await addUser('ro-user', 'readonly');
     await addUser('wo-user', 'writeonly');
     await addUser('rw-user', 'readwrite');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { arr, errorCode, md5Base64 as md5, parseXml, type S3RequestSpec, type S3TestClient, type TestResponse } from './support/s3-client.js';
-import { startPolicyServer, writeJson, type PolicyServer } from './policy-support/policy-server.js';
+import { arr, errorCode, md5Base64 as md5, parseXml, type TestResponse } from './support/s3-client.js';
+import type { PolicyServer } from './policy-support/policy-server.js';
+import { denied, policySuiteHelpers, startPolicySuiteServer } from './policy-support/policy-suite.js';
 import { withCredentials } from '../src/cli/open-credentials.js';
 
 /**
@@ -23,53 +24,16 @@ async function within1s<T>(probe: () => Promise<T>, ok: (v: T) => boolean): Prom
   }
 }
 
-function denied(res: TestResponse, code = 'AccessDenied'): void {
-  expect(res.status, res.text).to.equal(403);
-  expect(errorCode(res)).to.equal(code);
-}
-
 function keysOf(res: TestResponse): string[] {
   return arr(parseXml(res).ListBucketResult?.Contents).map((c: { Key: string }) => c.Key);
 }
 
 describe('policies and users over HTTP (issue 3)', function () {
   let t: PolicyServer;
-  const users = new Map<string, S3TestClient>();
-  const as = (name: string) => {
-    const c = users.get(name);
-    if (!c) throw new Error(`no user ${name}`);
-    return c;
-  };
-  const root = (spec: S3RequestSpec) => t.root.send(spec);
-  const get = (c: S3TestClient, key: string) => c.send({ method: 'GET', bucket: B, key });
-  const head = (c: S3TestClient, key: string) => c.send({ method: 'HEAD', bucket: B, key });
-  const put = (c: S3TestClient, key: string, body = 'x') => c.send({ method: 'PUT', bucket: B, key, body });
-  const del = (c: S3TestClient, key: string) => c.send({ method: 'DELETE', bucket: B, key });
-  const list = (c: S3TestClient, query: Record<string, string> = {}) => c.send({ method: 'GET', bucket: B, query: { 'list-type': '2', ...query } });
-  const anon = (spec: S3RequestSpec) => t.root.send({ ...spec, unsigned: true });
-
-  async function cliOk(...argv: string[]): Promise<string[]> {
-    const r = await t.cli(...argv);
-    expect(r.code, r.err.join('\n')).to.equal(0);
-    return r.out;
-  }
-  async function putPolicy(name: string, policy: unknown): Promise<void> {
-    await cliOk('policy', 'put', name, writeJson(t.fileDir, `${name}.json`, policy));
-  }
-  async function addUser(name: string, policies?: string): Promise<S3TestClient> {
-    const secret = `${name}-secret-key`;
-    await cliOk('user', 'add', name, secret, ...(policies === undefined ? [] : ['--policy', policies]));
-    const c = t.client(name, secret);
-    users.set(name, c);
-    return c;
-  }
+  const { as, root, get, head, put, del, list, cliOk, putPolicy, addUser } = policySuiteHelpers(B, () => t);
 
   before(async () => {
-    t = await startPolicyServer();
-    expect((await root({ method: 'PUT', bucket: B })).status).to.equal(200);
-    for (const k of ['a.txt', 'secret/s.txt', 'public/p.txt', 'home/alice/a1', 'home/bob/b1']) {
-      expect((await root({ method: 'PUT', bucket: B, key: k, body: `content of ${k}` })).status).to.equal(200);
-    }
+    t = await startPolicySuiteServer(B);
   });
   after(async () => {
     await t?.close();

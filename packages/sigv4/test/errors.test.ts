@@ -5,7 +5,7 @@ import type { ChecksumConstructor } from '@smithy/types';
 import { expect } from 'chai';
 import { decodePayload, verifyRequest, type SignedRequest, type VerifyOptions } from '../src/index.js';
 import { collect, expectS3Error } from './helpers.js';
-import { NodeSha256 } from './node-sha256.js';
+import { NodeSha256 } from '@keyless/core/testing';
 
 const AK = 'AKIAERRORS';
 const SECRET = 'errors-secret';

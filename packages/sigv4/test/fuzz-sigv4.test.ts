@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { isS3Error } from '@keyless/core';
 import { parseAuthorizationHeader, parsePresignedQuery, parseQuery, verifyRequest, type SignedRequest, type VerifyOptions } from '../src/index.js';
-import { NodeSha256 } from './node-sha256.js';
+import { NodeSha256 } from '@keyless/core/testing';
 
 /**
  * Property-based tests of the SigV4 parsers and verifier. Invariants: hostile input only ever

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { verifyRequest, type SignedRequest } from '../src/index.js';
 import { expectS3Error } from './helpers.js';
-import { NodeSha256 } from './node-sha256.js';
+import { NodeSha256 } from '@keyless/core/testing';
 
 const AK = 'AKIAKEYLESSTEST00001';
 const SECRET = 'keyless/secret+KEY/0123456789abcdefghijkl';

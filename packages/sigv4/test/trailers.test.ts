@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { ChecksumAlgorithm } from '@keyless/core';
 import { createChecksum, decodePayload, verifyRequest, CHECKSUM_ALGORITHMS, type VerifiedAuth } from '../src/index.js';
 import { collect, expectS3Error, pieces } from './helpers.js';
-import { NodeSha256 } from './node-sha256.js';
+import { NodeSha256 } from '@keyless/core/testing';
 
 const AK = 'AKIATRAILERTEST';
 const SECRET = 'trailer-secret';

@@ -4,7 +4,7 @@ import type { ChecksumConstructor } from '@smithy/types';
 import type { SqliteCredentialStore } from '@keyless/credential-store';
 import { handleStsRequest, TrustStore, type StsHttpRequest } from '../src/index.js';
 import { makeDeps, openStore, parseXml, ROOT, stsErrorOf } from './fixtures.js';
-import { NodeSha256 } from './node-sha256.js';
+import { NodeSha256 } from '@keyless/core/testing';
 import { makeCa } from './pki.js';
 
 interface Creds { accessKeyId: string; secretAccessKey: string; sessionToken?: string }

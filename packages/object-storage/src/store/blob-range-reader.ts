@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { S3Error, type ByteRange } from '@keyless/core';
-import type { BlobRef } from './metadata-index.js';
+import type { BlobRef } from './version-rows.js';
 
 /** An inclusive byte range of one blob file, opened already or to be opened when reached. */
 export interface BlobSegment {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { S3Error, type ChecksumAlgorithm, type ChecksumMap } from '@keyless/core';
-import type { StoredPart } from './metadata-index.js';
+import type { StoredPart } from './upload-rows.js';
 
 /** S3's minimum size of every part but the last. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
