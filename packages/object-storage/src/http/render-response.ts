@@ -3,6 +3,7 @@ import { isS3Error, S3_ERRORS, type S3Error } from '@keyless/core';
 import type { XmlCodec } from '../xml/xml-codec.js';
 import type { S3HttpResponse } from './s3-http.js';
 import type { S3Response, XmlBody } from './s3-request.js';
+import { renderXmlDocument } from './render-xml-document.js';
 
 function isXmlBody(body: unknown): body is XmlBody {
   return typeof body === 'object' && body !== null && 'xml' in body && !(body instanceof Readable);
@@ -20,7 +21,8 @@ export class ResponseRenderer {
     for (const [k, v] of Object.entries(res.headers ?? {})) if (v !== undefined) headers[k] = v;
     let body: string | Readable | undefined;
     if (isXmlBody(res.body)) {
-      body = this.xml.render(res.body.xml);
+      // The fast renderer writes the same bytes; shapes it does not cover go to the codec.
+      body = renderXmlDocument(res.body.xml) ?? this.xml.render(res.body.xml);
       headers['Content-Type'] = 'application/xml';
     } else {
       body = res.body;
@@ -48,7 +50,8 @@ export class ResponseRenderer {
       headers['Content-Length'] = '0';
       return { status: e.status, headers };
     }
-    const body = this.xml.render({ Error: { Code: e.code, Message: e.message, ...e.fields, Resource: resource, RequestId: requestId } });
+    const doc = { Error: { Code: e.code, Message: e.message, ...e.fields, Resource: resource, RequestId: requestId } };
+    const body = renderXmlDocument(doc) ?? this.xml.render(doc);
     headers['Content-Type'] = 'application/xml';
     headers['Content-Length'] = String(Buffer.byteLength(body));
     return { status: e.status, headers, body };
