@@ -131,15 +131,18 @@ export class S3Api {
    */
   private async hideMissingKey(err: unknown, req: S3Request): Promise<never> {
     if (isS3Error(err) && err.code === 'NoSuchKey' && req.principal.type !== 'root' && req.op.bucket !== undefined) {
-      const keys = conditionKeys({ principal: req.principal, auth: req.auth, headers: req.headers, query: req.query, sourceIp: req.sourceIp, secure: req.secure, now: this.deps.now() });
-      const decision = await this.authorizer.decide({ principal: req.principal, action: 's3:ListBucket', bucket: req.op.bucket, keys });
+      const decision = await this.authorizer.decide({ principal: req.principal, action: 's3:ListBucket', bucket: req.op.bucket, keys: this.keysOf(req) });
       if (decision.effect !== 'Allow') throw new S3Error('AccessDenied');
     }
     throw err;
   }
 
   private async check(req: S3Request, action: string, bucket?: string, key?: string): Promise<void> {
-    const keys = conditionKeys({ principal: req.principal, auth: req.auth, headers: req.headers, query: req.query, sourceIp: req.sourceIp, secure: req.secure, now: this.deps.now() });
-    await this.authorizer.authorize({ principal: req.principal, action, bucket, key, keys }, req.requestId);
+    await this.authorizer.authorize({ principal: req.principal, action, bucket, key, keys: this.keysOf(req) }, req.requestId);
+  }
+
+  /** The policy condition keys of a request, at the current time. */
+  private keysOf(req: S3Request): Record<string, string | string[] | undefined> {
+    return conditionKeys({ principal: req.principal, auth: req.auth, headers: req.headers, query: req.query, sourceIp: req.sourceIp, secure: req.secure, now: this.deps.now() });
   }
 }
