@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { expectRangesServed } from './support/range-checks.js';
 import * as S3 from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { arr, errorCode, md5Hex, parseXml, type S3RequestSpec } from './support/s3-client.js';
@@ -101,16 +102,10 @@ describe('S3 HTTP: server-side encryption', function () {
     });
 
     it('serves ranges (inside, across and at the edges of 64 KiB packages, suffix, open)', async () => {
-      for (const [range, start, end] of [
+      await expectRangesServed((range) => get(B, 's3.bin', { range }), body, [
         ['bytes=0-0', 0, 0], ['bytes=65530-65545', 65530, 65545], ['bytes=65536-131071', 65536, 131071],
         ['bytes=100-299999', 100, 299_999], ['bytes=-10', 299_990, 299_999], ['bytes=250000-', 250_000, 299_999],
-      ] as [string, number, number][]) {
-        const g = await get(B, 's3.bin', { range });
-        expect(g.status, range).to.equal(206);
-        expect(g.headers['content-range']).to.equal(`bytes ${start}-${end}/${body.length}`);
-        expect(g.body.equals(body.subarray(start, end + 1)), range).to.equal(true);
-      }
-      expect((await get(B, 's3.bin', { range: 'bytes=300000-' })).status).to.equal(416);
+      ]);
     });
 
     it('encrypts by the bucket default, including empty objects and POST-less copies into the bucket', async () => {

@@ -31,6 +31,19 @@ async function list(req: S3Request, deps: HandlerDeps, startAfter: string | unde
   return { res, maxKeys, prefix, delimiter, encoding };
 }
 
+/** The elements v1 and v2 listings end with, in S3's order (keys URL-encoded with encoding-type=url). */
+function listingTail(res: ListObjectsResult, maxKeys: number, delimiter: string | undefined, encoding: 'url' | undefined, owner?: { ID: string; DisplayName: string }) {
+  const enc = (s: string | undefined) => encodeIfUrl(s, encoding);
+  return {
+    MaxKeys: maxKeys,
+    Delimiter: enc(delimiter),
+    IsTruncated: res.isTruncated,
+    EncodingType: encoding,
+    Contents: contents(res.objects, (s) => enc(s), owner),
+    CommonPrefixes: res.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
+  };
+}
+
 /** ListObjects (v1). @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html */
 export const listObjects: Handler = async (req, deps) => {
   const marker = req.query.get('marker') || undefined;
@@ -50,12 +63,7 @@ export const listObjects: Handler = async (req, deps) => {
           Marker: enc(marker) ?? '',
           // S3 returns NextMarker only with a delimiter; without one clients continue from the last key.
           NextMarker: res.isTruncated && delimiter ? enc(res.nextMarker) : undefined,
-          MaxKeys: maxKeys,
-          Delimiter: enc(delimiter),
-          IsTruncated: res.isTruncated,
-          EncodingType: encoding,
-          Contents: contents(res.objects, (s) => enc(s), owner),
-          CommonPrefixes: res.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
+          ...listingTail(res, maxKeys, delimiter, encoding, owner),
         },
       },
     },
@@ -92,12 +100,7 @@ export const listObjectsV2: Handler = async (req, deps) => {
           ContinuationToken: token ?? undefined,
           NextContinuationToken: res.isTruncated && res.nextMarker !== undefined ? Buffer.from(res.nextMarker, 'utf8').toString('base64url') : undefined,
           KeyCount: res.objects.length + res.commonPrefixes.length,
-          MaxKeys: maxKeys,
-          Delimiter: enc(delimiter),
-          IsTruncated: res.isTruncated,
-          EncodingType: encoding,
-          Contents: contents(res.objects, (s) => enc(s), owner),
-          CommonPrefixes: res.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
+          ...listingTail(res, maxKeys, delimiter, encoding, owner),
         },
       },
     },
